@@ -1,1 +1,15 @@
-//! data-ast
+//! data-ast: golden SQL text to a schema model, the diff of two models, and the ordered
+//! migration plan with its rollback. Pure: this crate does no I/O.
+
+pub mod error;
+pub mod expr;
+pub mod model;
+pub mod names;
+pub mod parse;
+pub mod quote;
+pub mod source;
+pub mod split;
+pub mod typename;
+
+pub use error::{Diagnostic, Error, Result, Severity};
+pub use source::{Origin, SourceFile};
