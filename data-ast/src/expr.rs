@@ -95,7 +95,8 @@ fn operand(node: &Option<Box<Node>>) -> String {
 
 fn operand_node(node: &Node) -> String {
     match &node.node {
-        Some(n @ (NodeEnum::AConst(_) | NodeEnum::ColumnRef(_) | NodeEnum::AExpr(_) | NodeEnum::BoolExpr(_) | NodeEnum::NullTest(_))) => text(n),
+        Some(n @ (NodeEnum::AConst(_) | NodeEnum::ColumnRef(_) | NodeEnum::BoolExpr(_) | NodeEnum::NullTest(_))) => text(n),
+        Some(n @ NodeEnum::AExpr(e)) if e.kind == protobuf::AExprKind::AexprOp as i32 && e.lexpr.is_some() && e.rexpr.is_some() && e.name.len() == 1 => text(n),
         Some(n @ NodeEnum::FuncCall(f)) if is_plain_call(f) => text(n),
         Some(n) => format!("({})", text(n)),
         None => String::new(),

@@ -2,6 +2,7 @@
 //! migration plan with its rollback. Pure: this crate does no I/O.
 
 pub mod error;
+pub mod build;
 pub mod expr;
 pub mod model;
 pub mod names;

@@ -1,0 +1,262 @@
+//! Builds a [`Schema`] from golden SQL: split, parse (parallel, cached), then walk every
+//! statement and apply it to the model.
+//!
+//! Statements apply in two passes so that file order never matters for correctness: first
+//! every `CREATE` (by object kind, then source order), then every `ALTER`, `COMMENT` and `DROP`
+//! in source order. Anything the model cannot hold becomes a diagnostic naming file, line and
+//! column; it is never silently dropped.
+
+mod alter;
+mod comment;
+mod context;
+mod objects;
+mod table;
+
+use crate::error::{Diagnostic, Severity};
+use crate::model::{Schema, SeedStatement};
+use crate::parse::{ParseCache, Parsed};
+use crate::source::{LineIndex, Origin, SourceFile};
+use crate::split::{self, Annotation};
+use pg_query::NodeEnum;
+use serde::Serialize;
+
+pub use context::Builder;
+
+/// What loading golden SQL produced.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The model.
+    pub schema: Schema,
+    /// Errors, warnings and notes, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts for reports.
+    pub stats: LoadStats,
+}
+
+impl Loaded {
+    /// Whether any diagnostic is an error (a plan must not be made from this model).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The error diagnostics.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect()
+    }
+}
+
+/// Counts of what was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LoadStats {
+    /// Files read.
+    pub files: usize,
+    /// Statements parsed.
+    pub statements: usize,
+    /// Seed-data statements kept apart.
+    pub seed_statements: usize,
+    /// psql meta-commands skipped.
+    pub meta_commands: usize,
+    /// Session statements skipped (`SET`, `set_config`, transaction control).
+    pub session_statements: usize,
+}
+
+/// One statement ready to be applied.
+pub(crate) struct Stmt<'a> {
+    pub node: &'a NodeEnum,
+    pub file: &'a SourceFile,
+    pub lines: &'a LineIndex,
+    /// Byte offset of the statement in its file.
+    pub start: usize,
+    /// The statement text.
+    pub text: &'a str,
+    pub leading: &'a [Annotation],
+    pub inner: &'a [Annotation],
+    /// Position in source order over all files.
+    pub seq: usize,
+}
+
+impl Stmt<'_> {
+    /// The origin of byte `offset` within the statement (clamped to it).
+    pub fn origin_at(&self, offset: usize) -> Origin {
+        let at = self.start + offset.min(self.text.len());
+        let (line, column) = self.lines.position(&self.file.text, at);
+        Origin { file: self.file.path.clone(), line, column }
+    }
+
+    /// The origin of the statement's first token.
+    pub fn origin(&self) -> Origin {
+        self.origin_at(0)
+    }
+
+    /// The origin of a parse-tree `location` (-1 means unknown).
+    pub fn origin_loc(&self, location: i32) -> Origin {
+        if location < 0 {
+            self.origin()
+        } else {
+            self.origin_at(location as usize)
+        }
+    }
+
+    /// A diagnostic at `origin`, with the source line as snippet.
+    pub fn diag(&self, severity: Severity, origin: Origin, message: impl Into<String>) -> Diagnostic {
+        let snippet = self.lines.line_text(&self.file.text, origin.line).to_string();
+        Diagnostic::new(severity, origin, message, snippet)
+    }
+
+    /// The value of a leading `-- data:renamed from=...` annotation.
+    pub fn renamed_from(&self) -> Option<&str> {
+        self.leading.iter().rev().find(|a| a.key == "renamed").and_then(|a| a.arg("from"))
+    }
+}
+
+/// Loads golden SQL files into a model. Files are taken in the order given.
+pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
+    let splits: Vec<split::Split> = files.iter().map(|f| split::split(&f.text)).collect();
+    let lines: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
+    let mut texts = Vec::new();
+    for (file, sp) in files.iter().zip(&splits) {
+        for s in &sp.statements {
+            texts.push(&file.text[s.start..s.end]);
+        }
+    }
+    let parsed: Vec<Parsed> = cache.parse_all(&texts);
+
+    let mut builder = Builder::default();
+    let mut loaded = Loaded { stats: LoadStats { files: files.len(), ..Default::default() }, ..Default::default() };
+    let mut k = 0;
+    let mut stmts: Vec<(usize, usize, &NodeEnum, usize)> = Vec::new(); // file, span, node, seq
+    for (fi, (file, sp)) in files.iter().zip(&splits).enumerate() {
+        loaded.stats.meta_commands += sp.meta_commands.len();
+        for (si, span) in sp.statements.iter().enumerate() {
+            let result = &parsed[k];
+            k += 1;
+            match result {
+                Err(err) => {
+                    let text = &file.text[span.start..span.end];
+                    let offset = error_offset(text, err.cursor, &err.message);
+                    let at = span.start + offset;
+                    let (line, column) = lines[fi].position(&file.text, at);
+                    let origin = Origin { file: file.path.clone(), line, column };
+                    let snippet = lines[fi].line_text(&file.text, line).to_string();
+                    loaded.diagnostics.push(Diagnostic::new(Severity::Error, origin, err.message.clone(), snippet));
+                }
+                Ok(nodes) => {
+                    for node in nodes.iter() {
+                        let seq = stmts.len();
+                        stmts.push((fi, si, node, seq));
+                    }
+                }
+            }
+        }
+    }
+    loaded.stats.statements = stmts.len();
+
+
+    // Seed files and DML are data; session statements are skipped; the rest is schema.
+    let mut creates = Vec::new();
+    let mut changes = Vec::new();
+    for &(fi, si, node, seq) in &stmts {
+        let span = &splits[fi].statements[si];
+        let st = Stmt { node, file: &files[fi], lines: &lines[fi], start: span.start, text: &files[fi].text[span.start..span.end], leading: &span.leading, inner: &span.inner, seq };
+        if st.file.is_seed || is_data_statement(st.node) {
+            loaded.schema.seed.push(SeedStatement { sql: st.text.to_string(), origin: st.origin() });
+            loaded.stats.seed_statements += 1;
+            continue;
+        }
+        if is_session_statement(st.node) {
+            loaded.stats.session_statements += 1;
+            continue;
+        }
+        match create_rank(st.node) {
+            Some(rank) => creates.push((rank, st)),
+            None => changes.push(st),
+        }
+    }
+    creates.sort_by_key(|(rank, st)| (*rank, st.seq));
+    for (_, st) in &creates {
+        builder.apply(st);
+    }
+    for st in &changes {
+        builder.apply(st);
+    }
+    builder.finish();
+    let (schema, diagnostics) = builder.into_parts();
+    loaded.schema.schemas = schema.schemas;
+    loaded.schema.extensions = schema.extensions;
+    loaded.schema.collations = schema.collations;
+    loaded.schema.types = schema.types;
+    loaded.schema.sequences = schema.sequences;
+    loaded.schema.tables = schema.tables;
+    loaded.schema.views = schema.views;
+    loaded.schema.functions = schema.functions;
+    loaded.schema.indexes = schema.indexes;
+    loaded.schema.triggers = schema.triggers;
+    loaded.schema.policies = schema.policies;
+    loaded.schema.passthrough = schema.passthrough;
+    loaded.diagnostics.extend(diagnostics);
+    loaded.diagnostics.sort_by(|a, b| a.origin.cmp(&b.origin));
+    loaded
+}
+
+/// Byte offset of a syntax error inside `text`, from the parser's 1-based character cursor,
+/// or failing that from the token quoted in `at or near "..."`.
+fn error_offset(text: &str, cursor: usize, message: &str) -> usize {
+    if cursor > 0 {
+        return text.char_indices().nth(cursor - 1).map(|(i, _)| i).unwrap_or(text.len());
+    }
+    if let Some(token) = message.split("at or near \"").nth(1).and_then(|r| r.rsplit_once('"')).map(|(t, _)| t) {
+        if let Some(i) = text.find(token) {
+            return i;
+        }
+    }
+    if message.contains("end of input") {
+        return text.len();
+    }
+    0
+}
+
+/// Order in which kinds of CREATE apply in the first pass; `None` for statements that change
+/// existing objects (second pass).
+fn create_rank(node: &NodeEnum) -> Option<u8> {
+    Some(match node {
+        NodeEnum::CreateSchemaStmt(_) => 0,
+        NodeEnum::CreateExtensionStmt(_) => 1,
+        NodeEnum::DefineStmt(_) => 2,
+        NodeEnum::CreateEnumStmt(_) | NodeEnum::CreateDomainStmt(_) | NodeEnum::CompositeTypeStmt(_) | NodeEnum::CreateRangeStmt(_) => 3,
+        NodeEnum::CreateSeqStmt(_) => 4,
+        NodeEnum::CreateStmt(_) => 5,
+        NodeEnum::CreateFunctionStmt(_) => 6,
+        NodeEnum::ViewStmt(_) | NodeEnum::CreateTableAsStmt(_) => 7,
+        NodeEnum::IndexStmt(_) => 8,
+        NodeEnum::CreateTrigStmt(_) => 9,
+        NodeEnum::CreatePolicyStmt(_) => 10,
+        _ => return None,
+    })
+}
+
+/// DML and other statements that change data rather than schema.
+fn is_data_statement(node: &NodeEnum) -> bool {
+    match node {
+        NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) | NodeEnum::MergeStmt(_) | NodeEnum::CopyStmt(_) | NodeEnum::CallStmt(_) | NodeEnum::DoStmt(_) | NodeEnum::TruncateStmt(_) | NodeEnum::RefreshMatViewStmt(_) => true,
+        NodeEnum::SelectStmt(s) => !is_set_config(s),
+        _ => false,
+    }
+}
+
+/// `SET`, `SELECT pg_catalog.set_config(...)` and transaction control: session state only.
+fn is_session_statement(node: &NodeEnum) -> bool {
+    match node {
+        NodeEnum::VariableSetStmt(_) | NodeEnum::TransactionStmt(_) => true,
+        NodeEnum::SelectStmt(s) => is_set_config(s),
+        _ => false,
+    }
+}
+
+fn is_set_config(s: &pg_query::protobuf::SelectStmt) -> bool {
+    s.from_clause.is_empty()
+        && s.target_list.len() == 1
+        && matches!(&s.target_list[0].node, Some(NodeEnum::ResTarget(t)) if matches!(t.val.as_deref().and_then(|v| v.node.as_ref()), Some(NodeEnum::FuncCall(f)) if f.funcname.last().and_then(crate::expr::string_of).as_deref() == Some("set_config")))
+}
+
+#[cfg(test)]
+mod tests;
