@@ -7,6 +7,7 @@ pub mod expr;
 pub mod model;
 pub mod names;
 pub mod parse;
+pub mod plan;
 pub mod quote;
 pub mod source;
 pub mod split;

@@ -1,0 +1,175 @@
+//! Migration plans: the operations that turn one schema model into another, ordered by their
+//! dependencies, each with its SQL, lock, destructiveness and reverse.
+
+mod diff;
+pub mod graph;
+mod order;
+mod output;
+pub mod render;
+
+use crate::error::Result;
+use crate::model::Schema;
+use serde::Serialize;
+
+pub use output::{PlanHeader, RenderFormat};
+
+/// What an operation does to its object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// The object is created.
+    Create,
+    /// The object is dropped.
+    Drop,
+    /// The object is changed in place.
+    Alter,
+    /// The object gets a new name.
+    Rename,
+}
+
+/// The kind of object an operation touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    /// A schema.
+    Schema,
+    /// An extension.
+    Extension,
+    /// A collation.
+    Collation,
+    /// A type or domain.
+    Type,
+    /// A sequence.
+    Sequence,
+    /// A table.
+    Table,
+    /// A column.
+    Column,
+    /// A table constraint.
+    Constraint,
+    /// An index.
+    Index,
+    /// A view.
+    View,
+    /// A materialized view.
+    MaterializedView,
+    /// A function or procedure.
+    Function,
+    /// A trigger.
+    Trigger,
+    /// A row-level security policy.
+    Policy,
+    /// A statement passed through verbatim.
+    Statement,
+}
+
+impl ObjectKind {
+    /// The lower-case name used in human output.
+    pub fn label(self) -> &'static str {
+        match self {
+            ObjectKind::Schema => "schema",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Collation => "collation",
+            ObjectKind::Type => "type",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Table => "table",
+            ObjectKind::Column => "column",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::Index => "index",
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::Function => "function",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
+            ObjectKind::Statement => "statement",
+        }
+    }
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// What it does.
+    pub kind: OpKind,
+    /// What it does it to.
+    pub object: ObjectKind,
+    /// The object's identity, e.g. `public.orders.status`.
+    pub identity: String,
+    /// The statements, in order.
+    pub sql: Vec<String>,
+    /// Whether it destroys data or objects that cannot be recreated from the plan.
+    pub destructive: bool,
+    /// The strongest table lock the statements take.
+    pub lock: &'static str,
+    /// Whether it may run inside a transaction block.
+    pub transactional: bool,
+    /// The statements that undo it (from the rollback plan).
+    pub reverse_sql: Vec<String>,
+    /// Whether undoing it loses data (e.g. a dropped column comes back empty).
+    pub reverse_loses_data: bool,
+    /// Why it is there, when it is not obvious (e.g. recreated because a dependency changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub(crate) keys: Vec<graph::Key>,
+    #[serde(skip)]
+    pub(crate) phase: u8,
+}
+
+/// An ordered migration plan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// Operations in execution order.
+    pub operations: Vec<Operation>,
+    /// Things the plan deliberately does not do, with the reason (e.g. a pass-through
+    /// statement removed from golden SQL is never dropped).
+    pub warnings: Vec<String>,
+    /// Ordering constraints found while diffing (before, after), by operation index.
+    #[serde(skip)]
+    pub(crate) extra_edges: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    /// Whether nothing needs to be done.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// The operations that destroy data or objects.
+    pub fn destructive(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.iter().filter(|o| o.destructive)
+    }
+
+    /// A stable hash of the plan's SQL (hex BLAKE3), equal across runs and machines.
+    pub fn hash(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        for op in &self.operations {
+            for s in &op.sql {
+                h.update(s.as_bytes());
+                h.update(b";\n");
+            }
+        }
+        h.finalize().to_hex().to_string()
+    }
+}
+
+/// A plan and its rollback.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanPair {
+    /// old -> new.
+    pub forward: Plan,
+    /// new -> old.
+    pub rollback: Plan,
+}
+
+/// Plans the migration from `old` to `new`, and its rollback.
+pub fn plan(old: &Schema, new: &Schema) -> Result<PlanPair> {
+    let renames = diff::Renames::from_annotations(old, new);
+    let mut forward = diff::diff(old, new, &renames);
+    order::order(&mut forward, old, new)?;
+    let mut rollback = diff::diff(new, old, &renames.inverse());
+    order::order(&mut rollback, new, old)?;
+    diff::attach_reverse(&mut forward, &rollback);
+    diff::attach_reverse(&mut rollback, &forward);
+    Ok(PlanPair { forward, rollback })
+}

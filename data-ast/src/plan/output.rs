@@ -1,0 +1,146 @@
+//! Rendering a plan: SQL with a header, JSON, and a human summary.
+
+use super::{OpKind, Plan, PlanPair};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Output formats of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderFormat {
+    /// Executable SQL with comment headers.
+    Sql,
+    /// Machine-readable JSON.
+    Json,
+    /// A summary for people.
+    Human,
+}
+
+/// What the header of a rendered plan says.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanHeader {
+    /// Where the old schema came from.
+    pub from: String,
+    /// Where the new schema came from.
+    pub to: String,
+    /// The tool's version.
+    pub tool_version: String,
+}
+
+impl PlanPair {
+    /// Renders the forward plan (or the rollback when `rollback`) in `format`.
+    pub fn render(&self, header: &PlanHeader, format: RenderFormat, rollback: bool) -> String {
+        let (plan, from, to) = if rollback { (&self.rollback, &header.to, &header.from) } else { (&self.forward, &header.from, &header.to) };
+        match format {
+            RenderFormat::Sql => render_sql(plan, from, to, &header.tool_version),
+            RenderFormat::Json => render_json(self, header, rollback),
+            RenderFormat::Human => render_human(plan, from, to),
+        }
+    }
+}
+
+fn render_sql(plan: &Plan, from: &str, to: &str, version: &str) -> String {
+    let mut out = String::new();
+    let destructive = plan.destructive().count();
+    let _ = writeln!(out, "-- data migration plan");
+    let _ = writeln!(out, "-- from: {from}");
+    let _ = writeln!(out, "-- to:   {to}");
+    let _ = writeln!(out, "-- plan: {}", plan.hash());
+    let _ = writeln!(out, "-- tool: data {version}");
+    let _ = writeln!(out, "-- operations: {} ({} destructive)", plan.operations.len(), destructive);
+    for w in &plan.warnings {
+        let _ = writeln!(out, "-- warning: {w}");
+    }
+    if plan.is_empty() {
+        let _ = writeln!(out, "-- no changes");
+        return out;
+    }
+    for op in &plan.operations {
+        let _ = writeln!(out);
+        let kind = match op.kind {
+            OpKind::Create => "create",
+            OpKind::Drop => "drop",
+            OpKind::Alter => "alter",
+            OpKind::Rename => "rename",
+        };
+        let _ = write!(out, "-- {kind} {} {}", op.object.label(), op.identity.replace('\n', " "));
+        if op.destructive {
+            let _ = write!(out, "  [DESTRUCTIVE]");
+        }
+        let _ = writeln!(out);
+        if let Some(r) = &op.reason {
+            let _ = writeln!(out, "-- ({r})");
+        }
+        for s in &op.sql {
+            let _ = writeln!(out, "{};", s.trim_end().trim_end_matches(';'));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    from: &'a str,
+    to: &'a str,
+    plan_hash: String,
+    rollback_hash: String,
+    tool_version: &'a str,
+    destructive: usize,
+    operations: &'a [super::Operation],
+    warnings: &'a [String],
+}
+
+fn render_json(pair: &PlanPair, header: &PlanHeader, rollback: bool) -> String {
+    let (plan, other, from, to) = if rollback { (&pair.rollback, &pair.forward, &header.to, &header.from) } else { (&pair.forward, &pair.rollback, &header.from, &header.to) };
+    let doc = JsonPlan {
+        from,
+        to,
+        plan_hash: plan.hash(),
+        rollback_hash: other.hash(),
+        tool_version: &header.tool_version,
+        destructive: plan.destructive().count(),
+        operations: &plan.operations,
+        warnings: &plan.warnings,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+fn render_human(plan: &Plan, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Plan {} -> {}", from, to);
+    if plan.is_empty() {
+        let _ = writeln!(out, "  no changes");
+        return out;
+    }
+    let count = |k: OpKind| plan.operations.iter().filter(|o| o.kind == k).count();
+    let _ = writeln!(
+        out,
+        "  {} operations: {} create, {} alter, {} rename, {} drop; {} destructive",
+        plan.operations.len(),
+        count(OpKind::Create),
+        count(OpKind::Alter),
+        count(OpKind::Rename),
+        count(OpKind::Drop),
+        plan.destructive().count()
+    );
+    for op in &plan.operations {
+        let sign = match op.kind {
+            OpKind::Create => '+',
+            OpKind::Drop => '-',
+            OpKind::Alter => '~',
+            OpKind::Rename => '>',
+        };
+        let _ = write!(out, "  {sign} {:<18} {}", op.object.label(), op.identity);
+        if op.destructive {
+            let _ = write!(out, "  (destructive)");
+        }
+        if op.reverse_loses_data {
+            let _ = write!(out, "  (rollback loses data)");
+        }
+        let _ = writeln!(out);
+    }
+    for w in &plan.warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+    let _ = writeln!(out, "  plan {}", &plan.hash()[..16]);
+    out
+}

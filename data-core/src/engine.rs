@@ -1,0 +1,101 @@
+//! The engine: load, plan, compile. Holds the parse cache shared by every call.
+
+use crate::error::{Error, Result};
+use crate::source::{FsAndGit, SchemaSource, SourceReader};
+use data_ast::build;
+use data_ast::parse::ParseCache;
+use data_ast::plan::{self, PlanHeader, PlanPair, RenderFormat};
+use data_ast::{Diagnostic, Severity};
+
+/// A loaded schema with its diagnostics.
+pub type Loaded = build::Loaded;
+
+/// The result of `diff`: both plans and what to print above them.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    /// Forward and rollback plans.
+    pub plans: PlanPair,
+    /// Labels and version for headers.
+    pub header: PlanHeader,
+    /// Warnings and notes from loading both sides.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Diff {
+    /// Renders the forward plan, or the rollback.
+    pub fn render(&self, format: RenderFormat, rollback: bool) -> String {
+        self.plans.render(&self.header, format, rollback)
+    }
+}
+
+/// The engine. Cheap to create; reuse one to share its parse cache.
+pub struct Engine<R: SourceReader = FsAndGit> {
+    reader: R,
+    cache: ParseCache,
+}
+
+impl Default for Engine<FsAndGit> {
+    fn default() -> Self {
+        Engine { reader: FsAndGit, cache: ParseCache::new() }
+    }
+}
+
+impl Engine<FsAndGit> {
+    /// An engine reading files and git.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<R: SourceReader> Engine<R> {
+    /// An engine with another source reader.
+    pub fn with_reader(reader: R) -> Self {
+        Engine { reader, cache: ParseCache::new() }
+    }
+
+    /// Loads a source into a model. Errors in golden SQL fail the load.
+    pub fn load(&self, source: &SchemaSource) -> Result<Loaded> {
+        let files = self.reader.read(source)?;
+        let loaded = build::load(&files, &self.cache);
+        if loaded.has_errors() {
+            let mut diagnostics = loaded.diagnostics.clone();
+            diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            return Err(Error::InvalidGoldenSql { source_label: source.label(), diagnostics });
+        }
+        Ok(loaded)
+    }
+
+    /// Plans the migration from `from` to `to` and its rollback.
+    pub fn diff(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
+        let old = self.load(from)?;
+        let new = self.load(to)?;
+        let plans = plan::plan(&old.schema, &new.schema)?;
+        let mut diagnostics: Vec<Diagnostic> = old.diagnostics.into_iter().chain(new.diagnostics).filter(|d| d.severity >= Severity::Warning).collect();
+        diagnostics.dedup();
+        Ok(Diff { plans, header: PlanHeader { from: from.label(), to: to.label(), tool_version: crate::VERSION.to_string() }, diagnostics })
+    }
+
+    /// The whole schema of `source` as one dependency-ordered SQL script for an empty database,
+    /// optionally followed by its seed data.
+    pub fn compile(&self, source: &SchemaSource, with_data: bool) -> Result<String> {
+        let loaded = self.load(source)?;
+        let empty = data_ast::model::Schema::default();
+        let plans = plan::plan(&empty, &loaded.schema)?;
+        let mut out = String::new();
+        out.push_str(&format!("-- data compile of {}\n-- tool: data {}\n-- objects: {} operations\n", source.label(), crate::VERSION, plans.forward.operations.len()));
+        for op in &plans.forward.operations {
+            out.push('\n');
+            for s in &op.sql {
+                out.push_str(s.trim_end().trim_end_matches(';'));
+                out.push_str(";\n");
+            }
+        }
+        if with_data && !loaded.schema.seed.is_empty() {
+            out.push_str("\n-- seed data\n");
+            for s in &loaded.schema.seed {
+                out.push_str(&format!("-- {}\n{};\n", s.origin, s.sql));
+            }
+        }
+        Ok(out)
+    }
+}

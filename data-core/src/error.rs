@@ -1,0 +1,39 @@
+//! The error type of data-core.
+
+use data_ast::Diagnostic;
+
+/// What can go wrong in the engine's workflows.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum Error {
+    /// Golden SQL did not load: the diagnostics say where and why.
+    #[error("golden SQL in {source_label} has {} error(s)", .diagnostics.iter().filter(|d| d.severity == data_ast::Severity::Error).count())]
+    #[diagnostic(code(data::golden_sql), help("fix the statements listed; nothing is planned from a schema that failed to load"))]
+    InvalidGoldenSql {
+        /// The source that failed.
+        source_label: String,
+        /// All diagnostics, errors first.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A path or revision that names nothing.
+    #[error("`{0}` is neither a .sql file, a folder, nor a git revision of this repository")]
+    #[diagnostic(code(data::unknown_source))]
+    UnknownSource(String),
+    /// Reading files failed.
+    #[error("could not read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Reading git failed.
+    #[error(transparent)]
+    Git(#[from] data_ledger::Error),
+    /// Planning failed.
+    #[error(transparent)]
+    Plan(#[from] data_ast::Error),
+}
+
+/// Result alias of data-core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
