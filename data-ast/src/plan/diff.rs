@@ -756,6 +756,26 @@ impl Differ<'_> {
     }
 
     fn alter_columns(&mut self, o: &Table, t: &Table) {
+        if t.partition_of.is_some() {
+            // A partition's columns are its parent's.
+            return;
+        }
+        // A former partition owns its parent's columns once detached.
+        let detached;
+        let o = match o.partition_of.as_ref().and_then(|(p, _)| self.from.tables.get(p)) {
+            Some(parent) => {
+                let mut copy = o.clone();
+                copy.columns = parent.columns.iter().cloned().map(|mut c| {
+                    c.local = true;
+                    c.identity = None;
+                    c.comment = None;
+                    c
+                }).collect();
+                detached = copy;
+                &detached
+            }
+            None => o,
+        };
         let n = &t.name;
         let name = n.sql();
         let source = &o.name;
@@ -787,7 +807,7 @@ impl Differ<'_> {
             let mut destructive = false;
             let reset = self.reset_default.contains(&okey) && oc.default.is_some();
             if reset {
-                let i = self.push(OpKind::Alter, K::Column, format!("{n}.{}", c.name), vec![okey.clone()], vec![format!("{at} DROP DEFAULT")], false, "ACCESS EXCLUSIVE", 1);
+                let i = self.push(OpKind::Alter, K::Column, format!("{n}.{} default", c.name), vec![okey.clone()], vec![format!("{at} DROP DEFAULT")], false, "ACCESS EXCLUSIVE", 1);
                 self.ops[i].reason = Some("the default's function or sequence is re-created".into());
                 self.ops[i].kind = OpKind::Drop;
             }
@@ -803,7 +823,7 @@ impl Differ<'_> {
             }
             if retype {
                 let coll = c.collation.as_ref().map(|q| format!(" COLLATE {}", q.sql())).unwrap_or_default();
-                let via_text = self.retyped.contains(&okey) && oc.ty == c.ty;
+                let via_text = (self.retyped.contains(&okey) && oc.ty == c.ty) || (oc.ty != c.ty && (oc.ty.user_type.is_some() || c.ty.user_type.is_some()));
                 let using = if via_text { format!("{col}::text::{}", c.ty.sql) } else { format!("{col}::{}", c.ty.sql) };
                 sql.push(format!("{at} TYPE {}{coll} USING {using}", c.ty.sql));
                 destructive = !widening(&oc.ty.sql, &c.ty.sql);
