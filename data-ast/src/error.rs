@@ -9,7 +9,12 @@ use serde::Serialize;
 pub enum Error {
     /// Golden SQL that PostgreSQL's parser rejects, or that the model cannot hold.
     #[error("{}", render_diagnostics(.0))]
-    #[diagnostic(code(data::golden_sql), help("fix the statements named above; nothing is planned from a schema that failed to load"))]
+    #[diagnostic(
+        code(data::golden_sql),
+        help(
+            "fix the statements named above; nothing is planned from a schema that failed to load"
+        )
+    )]
     InvalidSchema(Vec<Diagnostic>),
     /// The operations of a plan depend on each other in a circle.
     #[error("the plan has a dependency cycle: {0}")]
@@ -53,8 +58,18 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Builds a diagnostic at `origin`.
-    pub fn new(severity: Severity, origin: Origin, message: impl Into<String>, snippet: impl Into<String>) -> Self {
-        Diagnostic { severity, origin, message: message.into(), snippet: snippet.into() }
+    pub fn new(
+        severity: Severity,
+        origin: Origin,
+        message: impl Into<String>,
+        snippet: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            origin,
+            message: message.into(),
+            snippet: snippet.into(),
+        }
     }
 }
 
@@ -70,7 +85,12 @@ impl std::fmt::Display for Diagnostic {
             let gutter = self.origin.line.to_string();
             write!(f, "\n {gutter} | {}", self.snippet)?;
             let pad = " ".repeat(gutter.len());
-            let caret_at = self.snippet.chars().take(self.origin.column.saturating_sub(1) as usize).map(|c| if c == '\t' { '\t' } else { ' ' }).collect::<String>();
+            let caret_at = self
+                .snippet
+                .chars()
+                .take(self.origin.column.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
             write!(f, "\n {pad} | {caret_at}^")?;
         }
         Ok(())
@@ -78,8 +98,16 @@ impl std::fmt::Display for Diagnostic {
 }
 
 fn render_diagnostics(list: &[Diagnostic]) -> String {
-    let errors: Vec<String> = list.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
-    format!("{} error(s) in golden SQL:\n{}", errors.len(), errors.join("\n"))
+    let errors: Vec<String> = list
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    format!(
+        "{} error(s) in golden SQL:\n{}",
+        errors.len(),
+        errors.join("\n")
+    )
 }
 
 /// Result alias of data-ast.

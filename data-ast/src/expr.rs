@@ -17,7 +17,10 @@ pub fn render(node: &Node) -> Expr {
         Some(n) => text(n),
         None => String::new(),
     };
-    Expr { sql, deps: deps_of(node) }
+    Expr {
+        sql,
+        deps: deps_of(node),
+    }
 }
 
 /// Renders an optional boxed expression.
@@ -45,15 +48,28 @@ fn text(node: &NodeEnum) -> String {
             .collect::<Vec<_>>()
             .join("."),
         NodeEnum::FuncCall(f) if is_plain_call(f) => {
-            let name = f.funcname.iter().filter_map(string_of).map(|s| quote::ident(&s)).collect::<Vec<_>>().join(".");
-            let args = f.args.iter().map(|a| a.node.as_ref().map(text).unwrap_or_default()).collect::<Vec<_>>().join(", ");
+            let name = f
+                .funcname
+                .iter()
+                .filter_map(string_of)
+                .map(|s| quote::ident(&s))
+                .collect::<Vec<_>>()
+                .join(".");
+            let args = f
+                .args
+                .iter()
+                .map(|a| a.node.as_ref().map(text).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ");
             format!("{name}({args})")
         }
         NodeEnum::TypeCast(c) => match (&c.arg, &c.type_name) {
             (Some(arg), Some(tn)) => {
                 let inner = arg.node.as_ref().map(text).unwrap_or_default();
-                let simple = matches!(&arg.node, Some(NodeEnum::ColumnRef(_) | NodeEnum::FuncCall(_)))
-                    || matches!(&arg.node, Some(NodeEnum::AConst(k)) if !inner.starts_with('-'));
+                let simple = matches!(
+                    &arg.node,
+                    Some(NodeEnum::ColumnRef(_) | NodeEnum::FuncCall(_))
+                ) || matches!(&arg.node, Some(NodeEnum::AConst(k)) if !inner.starts_with('-'));
                 let ty = typename::type_ref(tn).sql;
                 if simple {
                     format!("{inner}::{ty}")
@@ -63,7 +79,12 @@ fn text(node: &NodeEnum) -> String {
             }
             _ => deparse_expr(node),
         },
-        NodeEnum::AExpr(e) if e.kind == protobuf::AExprKind::AexprOp as i32 && e.lexpr.is_some() && e.rexpr.is_some() && e.name.len() == 1 => {
+        NodeEnum::AExpr(e)
+            if e.kind == protobuf::AExprKind::AexprOp as i32
+                && e.lexpr.is_some()
+                && e.rexpr.is_some()
+                && e.name.len() == 1 =>
+        {
             let op = string_of(&e.name[0]).unwrap_or_default();
             format!("({} {} {})", operand(&e.lexpr), op, operand(&e.rexpr))
         }
@@ -95,8 +116,20 @@ fn operand(node: &Option<Box<Node>>) -> String {
 
 fn operand_node(node: &Node) -> String {
     match &node.node {
-        Some(n @ (NodeEnum::AConst(_) | NodeEnum::ColumnRef(_) | NodeEnum::BoolExpr(_) | NodeEnum::NullTest(_))) => text(n),
-        Some(n @ NodeEnum::AExpr(e)) if e.kind == protobuf::AExprKind::AexprOp as i32 && e.lexpr.is_some() && e.rexpr.is_some() && e.name.len() == 1 => text(n),
+        Some(
+            n @ (NodeEnum::AConst(_)
+            | NodeEnum::ColumnRef(_)
+            | NodeEnum::BoolExpr(_)
+            | NodeEnum::NullTest(_)),
+        ) => text(n),
+        Some(n @ NodeEnum::AExpr(e))
+            if e.kind == protobuf::AExprKind::AexprOp as i32
+                && e.lexpr.is_some()
+                && e.rexpr.is_some()
+                && e.name.len() == 1 =>
+        {
+            text(n)
+        }
         Some(n @ NodeEnum::FuncCall(f)) if is_plain_call(f) => text(n),
         Some(n) => format!("({})", text(n)),
         None => String::new(),
@@ -112,7 +145,9 @@ fn is_plain_call(f: &protobuf::FuncCall) -> bool {
         && !f.agg_distinct
         && !f.func_variadic
         && f.funcformat == protobuf::CoercionForm::CoerceExplicitCall as i32
-        && f.args.iter().all(|a| !matches!(a.node, Some(NodeEnum::NamedArgExpr(_))))
+        && f.args
+            .iter()
+            .all(|a| !matches!(a.node, Some(NodeEnum::NamedArgExpr(_))))
 }
 
 /// The text of a `String` node.
@@ -125,7 +160,12 @@ pub fn string_of(node: &Node) -> Option<String> {
 
 /// Deparses one expression through libpg_query by wrapping it in `SELECT <expr>`.
 pub fn deparse_expr(node: &NodeEnum) -> String {
-    let target = NodeEnum::ResTarget(Box::new(protobuf::ResTarget { val: Some(Box::new(Node { node: Some(node.clone()) })), ..Default::default() }));
+    let target = NodeEnum::ResTarget(Box::new(protobuf::ResTarget {
+        val: Some(Box::new(Node {
+            node: Some(node.clone()),
+        })),
+        ..Default::default()
+    }));
     let select = protobuf::SelectStmt {
         target_list: vec![Node { node: Some(target) }],
         op: protobuf::SetOperation::SetopNone as i32,
@@ -139,7 +179,12 @@ pub fn deparse_expr(node: &NodeEnum) -> String {
 /// Deparses a type name that the fast path does not handle (`%TYPE`, interval fields).
 pub fn deparse_type(tn: &TypeName) -> String {
     let cast = NodeEnum::TypeCast(Box::new(protobuf::TypeCast {
-        arg: Some(Box::new(Node { node: Some(NodeEnum::AConst(protobuf::AConst { isnull: true, ..Default::default() })) })),
+        arg: Some(Box::new(Node {
+            node: Some(NodeEnum::AConst(protobuf::AConst {
+                isnull: true,
+                ..Default::default()
+            })),
+        })),
         type_name: Some(tn.clone()),
         location: 0,
     }));
@@ -151,7 +196,13 @@ pub fn deparse_type(tn: &TypeName) -> String {
 pub fn deparse_stmt(stmt: &NodeEnum) -> Result<String, String> {
     let tree = protobuf::ParseResult {
         version: 180001,
-        stmts: vec![protobuf::RawStmt { stmt: Some(Box::new(Node { node: Some(stmt.clone()) })), stmt_location: 0, stmt_len: 0 }],
+        stmts: vec![protobuf::RawStmt {
+            stmt: Some(Box::new(Node {
+                node: Some(stmt.clone()),
+            })),
+            stmt_location: 0,
+            stmt_len: 0,
+        }],
     };
     pg_query::deparse(&tree, Default::default()).map_err(|e| e.to_string())
 }
@@ -173,7 +224,10 @@ pub fn collect_deps(node: &NodeEnum, out: &mut Vec<Dep>) {
     visit(node, out);
     for (child, _, _, _) in node.nodes() {
         match child {
-            NodeRef::FuncCall(_) | NodeRef::TypeCast(_) | NodeRef::RangeVar(_) | NodeRef::ColumnDef(_) => visit(&child.to_enum(), out),
+            NodeRef::FuncCall(_)
+            | NodeRef::TypeCast(_)
+            | NodeRef::RangeVar(_)
+            | NodeRef::ColumnDef(_) => visit(&child.to_enum(), out),
             _ => {}
         }
     }
@@ -193,13 +247,28 @@ fn visit(node: &NodeEnum, out: &mut Vec<Dep>) {
             }
         }
         NodeEnum::TypeCast(c) => {
-            if let Some(t) = c.type_name.as_ref().and_then(|t| typename::type_ref(t).user_type) {
+            if let Some(t) = c
+                .type_name
+                .as_ref()
+                .and_then(|t| typename::type_ref(t).user_type)
+            {
                 out.push(Dep::Type(t));
             }
         }
-        NodeEnum::RangeVar(r) => out.push(Dep::Relation(QName::new(if r.schemaname.is_empty() { "public" } else { &r.schemaname }, r.relname.clone()))),
+        NodeEnum::RangeVar(r) => out.push(Dep::Relation(QName::new(
+            if r.schemaname.is_empty() {
+                "public"
+            } else {
+                &r.schemaname
+            },
+            r.relname.clone(),
+        ))),
         NodeEnum::ColumnDef(c) => {
-            if let Some(t) = c.type_name.as_ref().and_then(|t| typename::type_ref(t).user_type) {
+            if let Some(t) = c
+                .type_name
+                .as_ref()
+                .and_then(|t| typename::type_ref(t).user_type)
+            {
                 out.push(Dep::Type(t));
             }
         }
@@ -223,8 +292,12 @@ pub fn regclass_literal(node: &Node) -> Option<QName> {
         Some(NodeEnum::TypeCast(c)) => c.arg.as_deref()?,
         _ => node,
     };
-    let Some(NodeEnum::AConst(c)) = &lit.node else { return None };
-    let Some(Val::Sval(s)) = &c.val else { return None };
+    let Some(NodeEnum::AConst(c)) = &lit.node else {
+        return None;
+    };
+    let Some(Val::Sval(s)) = &c.val else {
+        return None;
+    };
     Some(parse_dotted_name(&s.sval))
 }
 
@@ -261,11 +334,23 @@ mod tests {
     use super::*;
 
     fn default_of(sql: &str) -> String {
-        let tree = crate::parse::parse_text(&format!("create table t (c int default ({sql}))")).unwrap();
-        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else { panic!() };
-        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else { panic!() };
-        let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else { panic!() };
-        render(c.raw_expr.as_ref().unwrap_or_else(|| panic!("{sql}: {c:?}"))).sql
+        let tree =
+            crate::parse::parse_text(&format!("create table t (c int default ({sql}))")).unwrap();
+        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else {
+            panic!()
+        };
+        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else {
+            panic!()
+        };
+        let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else {
+            panic!()
+        };
+        render(
+            c.raw_expr
+                .as_ref()
+                .unwrap_or_else(|| panic!("{sql}: {c:?}")),
+        )
+        .sql
     }
 
     #[test]
@@ -274,18 +359,38 @@ mod tests {
         assert_eq!(default_of("now()"), "now()");
         assert_eq!(default_of("'a''b'"), "'a''b'");
         assert_eq!(default_of("qty >= 0 AND x"), "((qty >= 0) AND x)");
-        assert_eq!(default_of("'pending'::order_status"), "'pending'::public.order_status");
-        assert_eq!(default_of("CURRENT_TIMESTAMP").to_lowercase(), "current_timestamp");
-        assert_eq!(default_of("x between 1 and 2 or y"), "((x BETWEEN 1 AND 2) OR y)");
+        assert_eq!(
+            default_of("'pending'::order_status"),
+            "'pending'::public.order_status"
+        );
+        assert_eq!(
+            default_of("CURRENT_TIMESTAMP").to_lowercase(),
+            "current_timestamp"
+        );
+        assert_eq!(
+            default_of("x between 1 and 2 or y"),
+            "((x BETWEEN 1 AND 2) OR y)"
+        );
         assert_eq!(default_of("-1"), "-1");
     }
 
     #[test]
     fn finds_sequences_in_nextval() {
-        let tree = crate::parse::parse_text("create table t (c int default nextval('s.\"Seq\"'::regclass))").unwrap();
-        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else { panic!() };
-        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else { panic!() };
-        let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else { panic!() };
-        assert!(deps_of(c.raw_expr.as_ref().unwrap()).contains(&Dep::Relation(QName::new("s", "Seq"))));
+        let tree = crate::parse::parse_text(
+            "create table t (c int default nextval('s.\"Seq\"'::regclass))",
+        )
+        .unwrap();
+        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else {
+            panic!()
+        };
+        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else {
+            panic!()
+        };
+        let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else {
+            panic!()
+        };
+        assert!(
+            deps_of(c.raw_expr.as_ref().unwrap()).contains(&Dep::Relation(QName::new("s", "Seq")))
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! data-ast: golden SQL text to a schema model, the diff of two models, and the ordered
 //! migration plan with its rollback. Pure: this crate does no I/O.
 
-pub mod error;
 pub mod build;
+pub mod error;
 pub mod expr;
 pub mod model;
 pub mod names;

@@ -21,12 +21,20 @@ pub struct QName {
 impl QName {
     /// Builds a name.
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
-        QName { schema: schema.into(), name: name.into() }
+        QName {
+            schema: schema.into(),
+            name: name.into(),
+        }
     }
 
-    /// Quoted SQL form, `schema.name`.
+    /// Quoted SQL form, `schema.name` (just `name` when the schema is left to the search
+    /// path, as for collations written unqualified).
     pub fn sql(&self) -> String {
-        quote::qualified(&self.schema, &self.name)
+        if self.schema.is_empty() {
+            quote::ident(&self.name)
+        } else {
+            quote::qualified(&self.schema, &self.name)
+        }
     }
 }
 
@@ -298,6 +306,8 @@ pub struct Column {
     pub not_null: bool,
     /// `GENERATED ... AS IDENTITY`: `true` for ALWAYS, `false` for BY DEFAULT.
     pub identity: Option<bool>,
+    /// Sequence options of an identity column that differ from the defaults, canonical text.
+    pub identity_options: String,
     /// `GENERATED ALWAYS AS (...) STORED`.
     pub generated: Option<Expr>,
     /// `COMMENT ON COLUMN`.
@@ -454,6 +464,8 @@ pub struct Trigger {
     pub create_sql: String,
     /// The function it runs and columns it names.
     pub deps: Vec<Dep>,
+    /// `ENABLE` (the default), `DISABLE`, `ENABLE ALWAYS` or `ENABLE REPLICA`.
+    pub enabled: String,
     /// `COMMENT ON TRIGGER`.
     pub comment: Option<String>,
     /// Where it was declared.

@@ -47,10 +47,19 @@ fn clip(s: &str, bytes: usize) -> &str {
 
 /// PostgreSQL's `ChooseRelationName` / `ChooseConstraintName`: the first of `label`,
 /// `label1`, `label2`, ... whose name `taken` does not report as used.
-pub fn choose_name(name1: &str, name2: Option<&str>, label: &str, taken: impl Fn(&str) -> bool) -> String {
+pub fn choose_name(
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
     let mut pass = 0;
     loop {
-        let suffix = if pass == 0 { label.to_string() } else { format!("{label}{pass}") };
+        let suffix = if pass == 0 {
+            label.to_string()
+        } else {
+            format!("{label}{pass}")
+        };
         let candidate = make_object_name(name1, name2, &suffix);
         if !taken(&candidate) {
             return candidate;
@@ -82,8 +91,14 @@ mod tests {
     #[test]
     fn short_names() {
         assert_eq!(make_object_name("products", None, "pkey"), "products_pkey");
-        assert_eq!(make_object_name("products", Some("x"), "key"), "products_x_key");
-        assert_eq!(choose_name("t", Some("a"), "idx", |n| n == "t_a_idx"), "t_a_idx1");
+        assert_eq!(
+            make_object_name("products", Some("x"), "key"),
+            "products_x_key"
+        );
+        assert_eq!(
+            choose_name("t", Some("a"), "idx", |n| n == "t_a_idx"),
+            "t_a_idx1"
+        );
     }
 
     #[test]

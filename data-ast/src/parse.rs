@@ -57,7 +57,12 @@ pub type Parsed = Result<Arc<Vec<NodeEnum>>, SyntaxError>;
 pub fn parse_text(sql: &str) -> Parsed {
     let input = match CString::new(sql) {
         Ok(c) => c,
-        Err(e) => return Err(SyntaxError { message: "statement contains a NUL byte".into(), cursor: e.nul_position() + 1 }),
+        Err(e) => {
+            return Err(SyntaxError {
+                message: "statement contains a NUL byte".into(),
+                cursor: e.nul_position() + 1,
+            })
+        }
     };
     // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result is
     // read before it is freed exactly once by the matching free function.
@@ -65,13 +70,35 @@ pub fn parse_text(sql: &str) -> Parsed {
         let result = pg_query_parse_protobuf(input.as_ptr());
         let outcome = if !result.error.is_null() {
             let err = &*result.error;
-            let message = if err.message.is_null() { "syntax error".to_string() } else { CStr::from_ptr(err.message).to_string_lossy().into_owned() };
-            Err(SyntaxError { message, cursor: err.cursorpos.max(0) as usize })
+            let message = if err.message.is_null() {
+                "syntax error".to_string()
+            } else {
+                CStr::from_ptr(err.message).to_string_lossy().into_owned()
+            };
+            Err(SyntaxError {
+                message,
+                cursor: err.cursorpos.max(0) as usize,
+            })
         } else {
-            let bytes = if result.parse_tree.data.is_null() { &[][..] } else { std::slice::from_raw_parts(result.parse_tree.data as *const u8, result.parse_tree.len) };
+            let bytes = if result.parse_tree.data.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(
+                    result.parse_tree.data as *const u8,
+                    result.parse_tree.len,
+                )
+            };
             match protobuf::ParseResult::decode(bytes) {
-                Ok(tree) => Ok(Arc::new(tree.stmts.into_iter().filter_map(|raw| raw.stmt.and_then(|n| n.node)).collect())),
-                Err(e) => Err(SyntaxError { message: format!("could not decode the parse tree: {e}"), cursor: 0 }),
+                Ok(tree) => Ok(Arc::new(
+                    tree.stmts
+                        .into_iter()
+                        .filter_map(|raw| raw.stmt.and_then(|n| n.node))
+                        .collect(),
+                )),
+                Err(e) => Err(SyntaxError {
+                    message: format!("could not decode the parse tree: {e}"),
+                    cursor: 0,
+                }),
             }
         };
         pg_query_free_protobuf_parse_result(result);
@@ -94,20 +121,41 @@ impl ParseCache {
 
     /// Parses every text, in parallel, reusing cached results. Output is in input order.
     pub fn parse_all(&self, texts: &[&str]) -> Vec<Parsed> {
-        let keys: Vec<[u8; 32]> = texts.par_iter().map(|t| *blake3::hash(t.as_bytes()).as_bytes()).collect();
+        let keys: Vec<[u8; 32]> = texts
+            .par_iter()
+            .map(|t| *blake3::hash(t.as_bytes()).as_bytes())
+            .collect();
         let mut missing: Vec<usize> = {
-            let map = self.entries.lock().expect("because no thread panics while holding the parse cache lock");
-            (0..texts.len()).filter(|i| !map.contains_key(&keys[*i])).collect()
+            let map = self
+                .entries
+                .lock()
+                .expect("because no thread panics while holding the parse cache lock");
+            (0..texts.len())
+                .filter(|i| !map.contains_key(&keys[*i]))
+                .collect()
         };
         // Identical statements within one batch are parsed once.
         let mut seen = std::collections::HashSet::new();
         missing.retain(|i| seen.insert(keys[*i]));
-        let fresh: Vec<(usize, Parsed)> = missing.par_iter().with_min_len(64).map(|&i| (i, parse_text(texts[i]))).collect();
-        let mut map = self.entries.lock().expect("because no thread panics while holding the parse cache lock");
+        let fresh: Vec<(usize, Parsed)> = missing
+            .par_iter()
+            .with_min_len(64)
+            .map(|&i| (i, parse_text(texts[i])))
+            .collect();
+        let mut map = self
+            .entries
+            .lock()
+            .expect("because no thread panics while holding the parse cache lock");
         for (i, parsed) in fresh {
             map.insert(keys[i], parsed);
         }
-        keys.iter().map(|k| map.get(k).cloned().expect("because every key was parsed above")).collect()
+        keys.iter()
+            .map(|k| {
+                map.get(k)
+                    .cloned()
+                    .expect("because every key was parsed above")
+            })
+            .collect()
     }
 
     /// Number of distinct statements held.

@@ -17,12 +17,20 @@ pub struct SourceFile {
 impl SourceFile {
     /// A schema file.
     pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Self {
-        SourceFile { path: path.into(), text: text.into(), is_seed: false }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            is_seed: false,
+        }
     }
 
     /// A seed-data file.
     pub fn seed(path: impl Into<Arc<str>>, text: impl Into<String>) -> Self {
-        SourceFile { path: path.into(), text: text.into(), is_seed: true }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            is_seed: true,
+        }
     }
 }
 
@@ -40,7 +48,11 @@ pub struct Origin {
 impl Origin {
     /// An origin for objects that have no source text (built-in or synthesised).
     pub fn none() -> Self {
-        Origin { file: Arc::from("<none>"), line: 0, column: 0 }
+        Origin {
+            file: Arc::from("<none>"),
+            line: 0,
+            column: 0,
+        }
     }
 }
 
@@ -60,7 +72,12 @@ impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -72,7 +89,11 @@ impl LineIndex {
         };
         let start = self.starts[line];
         let end = offset.min(text.len());
-        let column = text.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start) + 1;
+        let column = text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(end - start)
+            + 1;
         (line as u32 + 1, column as u32)
     }
 

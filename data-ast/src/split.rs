@@ -34,7 +34,10 @@ pub struct Annotation {
 impl Annotation {
     /// The value of argument `name`.
     pub fn arg(&self, name: &str) -> Option<&str> {
-        self.args.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.args
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -58,7 +61,13 @@ pub struct Split {
 
 /// Splits `text` into statements.
 pub fn split(text: &str) -> Split {
-    Splitter { text, bytes: text.as_bytes(), pos: 0, out: Split::default() }.run()
+    Splitter {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        out: Split::default(),
+    }
+    .run()
 }
 
 struct Splitter<'a> {
@@ -83,24 +92,39 @@ impl Splitter<'_> {
             }
             if self.bytes[self.pos] == b'\\' && self.at_line_start(self.pos) {
                 let end = self.line_end(self.pos);
-                self.out.meta_commands.push(MetaCommand { offset: self.pos, text: self.text[self.pos..end].trim_end().to_string() });
+                self.out.meta_commands.push(MetaCommand {
+                    offset: self.pos,
+                    text: self.text[self.pos..end].trim_end().to_string(),
+                });
                 self.pos = end;
                 continue;
             }
             let start = self.pos;
             let mut inner = Vec::new();
             let end = self.statement_body(&mut inner);
-            self.out.statements.push(StatementSpan { start, end, leading: std::mem::take(&mut leading), inner });
+            self.out.statements.push(StatementSpan {
+                start,
+                end,
+                leading: std::mem::take(&mut leading),
+                inner,
+            });
         }
         self.out
     }
 
     fn at_line_start(&self, at: usize) -> bool {
-        self.text[..at].rsplit('\n').next().map(|s| s.trim().is_empty()).unwrap_or(true)
+        self.text[..at]
+            .rsplit('\n')
+            .next()
+            .map(|s| s.trim().is_empty())
+            .unwrap_or(true)
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.text[from..].find('\n').map(|i| from + i).unwrap_or(self.text.len())
+        self.text[from..]
+            .find('\n')
+            .map(|i| from + i)
+            .unwrap_or(self.text.len())
     }
 
     /// Skips white space and comments. Annotations found go to `into`.
@@ -111,7 +135,11 @@ impl Splitter<'_> {
                 self.pos += 1;
             } else if b == b'-' && self.bytes.get(self.pos + 1) == Some(&b'-') {
                 let end = self.line_end(self.pos);
-                if let Some(a) = parse_annotation(&self.text[self.pos..end], self.pos, !between && !self.at_line_start(self.pos)) {
+                if let Some(a) = parse_annotation(
+                    &self.text[self.pos..end],
+                    self.pos,
+                    !between && !self.at_line_start(self.pos),
+                ) {
                     into.push(a);
                 }
                 self.pos = end;
@@ -164,7 +192,9 @@ impl Splitter<'_> {
                     continue;
                 }
                 b'\'' => {
-                    let escapes = self.pos > 0 && matches!(self.bytes[self.pos - 1], b'e' | b'E') && !self.word_char_before(self.pos - 1);
+                    let escapes = self.pos > 0
+                        && matches!(self.bytes[self.pos - 1], b'e' | b'E')
+                        && !self.word_char_before(self.pos - 1);
                     self.pos = self.quoted_end(self.pos, b'\'', escapes);
                 }
                 b'"' => self.pos = self.quoted_end(self.pos, b'"', false),
@@ -172,14 +202,21 @@ impl Splitter<'_> {
                     if let Some(tag_len) = self.dollar_tag(self.pos) {
                         let tag = &self.text[self.pos..self.pos + tag_len];
                         let body = self.pos + tag_len;
-                        self.pos = self.text[body..].find(tag).map(|i| body + i + tag_len).unwrap_or(self.bytes.len());
+                        self.pos = self.text[body..]
+                            .find(tag)
+                            .map(|i| body + i + tag_len)
+                            .unwrap_or(self.bytes.len());
                     } else {
                         self.pos += 1;
                     }
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                     let start = self.pos;
-                    while self.pos < self.bytes.len() && (self.bytes[self.pos].is_ascii_alphanumeric() || matches!(self.bytes[self.pos], b'_' | b'$') || self.bytes[self.pos] >= 0x80) {
+                    while self.pos < self.bytes.len()
+                        && (self.bytes[self.pos].is_ascii_alphanumeric()
+                            || matches!(self.bytes[self.pos], b'_' | b'$')
+                            || self.bytes[self.pos] >= 0x80)
+                    {
                         self.pos += 1;
                     }
                     let word = self.text[start..self.pos].to_ascii_lowercase();
@@ -240,7 +277,10 @@ impl Splitter<'_> {
             if c == b'$' {
                 return Some(i + 1 - at);
             }
-            let ok = c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 || (i > at + 1 && c.is_ascii_digit());
+            let ok = c.is_ascii_alphabetic()
+                || c == b'_'
+                || c >= 0x80
+                || (i > at + 1 && c.is_ascii_digit());
             if !ok {
                 return None;
             }
@@ -278,7 +318,12 @@ fn parse_annotation(comment: &str, offset: usize, trailing: bool) -> Option<Anno
         args.push((name, value));
         tail = after[consumed..].trim_start();
     }
-    Some(Annotation { key, args, offset, trailing })
+    Some(Annotation {
+        key,
+        args,
+        offset,
+        trailing,
+    })
 }
 
 #[cfg(test)]
@@ -286,7 +331,11 @@ mod tests {
     use super::*;
 
     fn texts(sql: &str) -> Vec<&str> {
-        split(sql).statements.iter().map(|s| &sql[s.start..s.end]).collect()
+        split(sql)
+            .statements
+            .iter()
+            .map(|s| &sql[s.start..s.end])
+            .collect()
     }
 
     #[test]
@@ -294,7 +343,11 @@ mod tests {
         let sql = "create table a(x text default ';');\n-- c;\ncreate function f() returns int as $$ select 1; $$ language sql;\n/* a; /* b; */ */ select 'it''s;'";
         assert_eq!(
             texts(sql),
-            vec!["create table a(x text default ';')", "create function f() returns int as $$ select 1; $$ language sql", "select 'it''s;'"]
+            vec![
+                "create table a(x text default ';')",
+                "create function f() returns int as $$ select 1; $$ language sql",
+                "select 'it''s;'"
+            ]
         );
     }
 

@@ -9,17 +9,108 @@ use pg_query::NodeEnum;
 
 /// Types that live in `pg_catalog`, so an unqualified reference never means `public`.
 static CATALOG_TYPES: &[&str] = &[
-    "aclitem", "any", "anyarray", "anycompatible", "anycompatiblearray", "anycompatiblemultirange", "anycompatiblenonarray",
-    "anycompatiblerange", "anyelement", "anyenum", "anymultirange", "anynonarray", "anyrange", "bit", "bool", "box", "bpchar",
-    "bytea", "char", "cid", "cidr", "circle", "cstring", "date", "datemultirange", "daterange", "event_trigger", "fdw_handler",
-    "float4", "float8", "gtsvector", "index_am_handler", "inet", "int2", "int2vector", "int4", "int4multirange", "int4range",
-    "int8", "int8multirange", "int8range", "internal", "interval", "json", "jsonb", "jsonpath", "language_handler", "line",
-    "lseg", "macaddr", "macaddr8", "money", "name", "numeric", "nummultirange", "numrange", "oid", "oidvector", "path",
-    "pg_ddl_command", "pg_lsn", "pg_node_tree", "pg_snapshot", "point", "polygon", "record", "refcursor", "regclass",
-    "regcollation", "regconfig", "regdictionary", "regnamespace", "regoper", "regoperator", "regproc", "regprocedure",
-    "regrole", "regtype", "table_am_handler", "text", "tid", "time", "timestamp", "timestamptz", "timetz", "trigger",
-    "tsm_handler", "tsmultirange", "tsquery", "tsrange", "tstzmultirange", "tstzrange", "tsvector", "txid_snapshot",
-    "unknown", "uuid", "varbit", "varchar", "void", "xid", "xid8", "xml",
+    "aclitem",
+    "any",
+    "anyarray",
+    "anycompatible",
+    "anycompatiblearray",
+    "anycompatiblemultirange",
+    "anycompatiblenonarray",
+    "anycompatiblerange",
+    "anyelement",
+    "anyenum",
+    "anymultirange",
+    "anynonarray",
+    "anyrange",
+    "bit",
+    "bool",
+    "box",
+    "bpchar",
+    "bytea",
+    "char",
+    "cid",
+    "cidr",
+    "circle",
+    "cstring",
+    "date",
+    "datemultirange",
+    "daterange",
+    "event_trigger",
+    "fdw_handler",
+    "float4",
+    "float8",
+    "gtsvector",
+    "index_am_handler",
+    "inet",
+    "int2",
+    "int2vector",
+    "int4",
+    "int4multirange",
+    "int4range",
+    "int8",
+    "int8multirange",
+    "int8range",
+    "internal",
+    "interval",
+    "json",
+    "jsonb",
+    "jsonpath",
+    "language_handler",
+    "line",
+    "lseg",
+    "macaddr",
+    "macaddr8",
+    "money",
+    "name",
+    "numeric",
+    "nummultirange",
+    "numrange",
+    "oid",
+    "oidvector",
+    "path",
+    "pg_ddl_command",
+    "pg_lsn",
+    "pg_node_tree",
+    "pg_snapshot",
+    "point",
+    "polygon",
+    "record",
+    "refcursor",
+    "regclass",
+    "regcollation",
+    "regconfig",
+    "regdictionary",
+    "regnamespace",
+    "regoper",
+    "regoperator",
+    "regproc",
+    "regprocedure",
+    "regrole",
+    "regtype",
+    "table_am_handler",
+    "text",
+    "tid",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "timetz",
+    "trigger",
+    "tsm_handler",
+    "tsmultirange",
+    "tsquery",
+    "tsrange",
+    "tstzmultirange",
+    "tstzrange",
+    "tsvector",
+    "txid_snapshot",
+    "unknown",
+    "uuid",
+    "varbit",
+    "varchar",
+    "void",
+    "xid",
+    "xid8",
+    "xml",
 ];
 
 /// Aliases the parser leaves as written (`int4`, `float8`, ...) mapped to internal names.
@@ -64,7 +155,10 @@ pub fn is_catalog_type(name: &str) -> bool {
 /// The serial pseudo-type a column was declared with, and the integer type it stands for.
 pub fn serial_kind(tn: &TypeName) -> Option<&'static str> {
     let names = name_parts(tn);
-    if !tn.array_bounds.is_empty() || names.len() > 2 || (names.len() == 2 && names[0] != "pg_catalog") {
+    if !tn.array_bounds.is_empty()
+        || names.len() > 2
+        || (names.len() == 2 && names[0] != "pg_catalog")
+    {
         return None;
     }
     match names.last()?.as_str() {
@@ -101,13 +195,18 @@ pub fn type_ref(tn: &TypeName) -> TypeRef {
         None => is_catalog_type(name),
     };
     if tn.pct_type || (builtin && has_unusual_typmods(tn, name)) {
-        return TypeRef { sql: expr::deparse_type(tn), user_type: None };
+        return TypeRef {
+            sql: expr::deparse_type(tn),
+            user_type: None,
+        };
     }
     let typmods = typmod_text(tn);
     let mut sql = if builtin {
         let internal = internal_name(name);
         match display_name(internal) {
-            Some(display) if matches!(internal, "timestamptz" | "timestamp" | "timetz" | "time") => {
+            Some(display)
+                if matches!(internal, "timestamptz" | "timestamp" | "timetz" | "time") =>
+            {
                 let (head, tail) = display.split_once(' ').unwrap_or((display, ""));
                 if typmods.is_empty() {
                     display.to_string()
@@ -117,11 +216,16 @@ pub fn type_ref(tn: &TypeName) -> TypeRef {
             }
             Some(display) => with_typmods(display, &typmods),
             None if internal == "bpchar" => with_typmods("bpchar", &typmods),
-            None if schema == Some("pg_catalog") && !CATALOG_TYPES.contains(&internal) => with_typmods(&quote::qualified("pg_catalog", internal), &typmods),
+            None if schema == Some("pg_catalog") && !CATALOG_TYPES.contains(&internal) => {
+                with_typmods(&quote::qualified("pg_catalog", internal), &typmods)
+            }
             None => with_typmods(&quote::ident(internal), &typmods),
         }
     } else {
-        with_typmods(&QName::new(schema.unwrap_or("public"), name).sql(), &typmods)
+        with_typmods(
+            &QName::new(schema.unwrap_or("public"), name).sql(),
+            &typmods,
+        )
     };
     for _ in &tn.array_bounds {
         sql.push_str("[]");
@@ -143,7 +247,11 @@ fn with_typmods(name: &str, typmods: &str) -> String {
 
 /// Integer typmods joined by commas (`10,2`).
 fn typmod_text(tn: &TypeName) -> String {
-    tn.typmods.iter().map(|m| expr::render(m).sql).collect::<Vec<_>>().join(",")
+    tn.typmods
+        .iter()
+        .map(|m| expr::render(m).sql)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Interval field masks and other non-numeric typmods are left to the deparser.
@@ -158,8 +266,12 @@ mod tests {
 
     fn canon(ty: &str) -> String {
         let tree = crate::parse::parse_text(&format!("create table t (c {ty})")).unwrap();
-        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else { panic!() };
-        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else { panic!() };
+        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else {
+            panic!()
+        };
+        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else {
+            panic!()
+        };
         type_ref(col.type_name.as_ref().unwrap()).sql
     }
 
@@ -190,7 +302,10 @@ mod tests {
             }
         }
         assert_eq!(canon("int4"), "integer");
-        assert_eq!(canon("timestamp(3) with time zone"), "timestamp(3) with time zone");
+        assert_eq!(
+            canon("timestamp(3) with time zone"),
+            "timestamp(3) with time zone"
+        );
         assert_eq!(canon("my_enum"), "public.my_enum");
         assert_eq!(canon("char(3)"), "character(3)");
         assert_eq!(canon("\"char\""), "\"char\"");

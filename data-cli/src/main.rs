@@ -70,11 +70,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let project = cli.directory.clone().unwrap_or_else(|| PathBuf::from("."));
     let engine = Engine::new();
     match cli.command {
-        Command::Diff { from, to, format, rollback } => {
+        Command::Diff {
+            from,
+            to,
+            format,
+            rollback,
+        } => {
             let from = SchemaSource::parse(&from, &project)?;
             let to = SchemaSource::parse(&to, &project)?;
             let diff = engine.diff(&from, &to)?;
-            for d in diff.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+            for d in diff
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+            {
                 eprintln!("{d}");
             }
             let format = match format {
@@ -84,14 +93,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             print!("{}", diff.render(format, rollback));
         }
-        Command::Compile { source, output, data } => {
+        Command::Compile {
+            source,
+            output,
+            data,
+        } => {
             let source = match source {
                 Some(s) => SchemaSource::parse(&s, &project)?,
                 None => SchemaSource::Folder(project.clone()),
             };
             let sql = engine.compile(&source, data)?;
             match output {
-                Some(path) => std::fs::write(&path, sql).map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?,
+                Some(path) => std::fs::write(&path, sql)
+                    .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?,
                 None => print!("{sql}"),
             }
         }
@@ -101,7 +115,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Prints an error; golden SQL errors list every diagnostic with file, line, column and snippet.
 fn report(e: &anyhow::Error) {
-    if let Some(data_core::Error::InvalidGoldenSql { diagnostics, .. }) = e.downcast_ref::<data_core::Error>() {
+    if let Some(data_core::Error::InvalidGoldenSql { diagnostics, .. }) =
+        e.downcast_ref::<data_core::Error>()
+    {
         eprintln!("error: {e}");
         for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
             eprintln!("{d}");

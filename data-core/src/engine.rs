@@ -36,7 +36,10 @@ pub struct Engine<R: SourceReader = FsAndGit> {
 
 impl Default for Engine<FsAndGit> {
     fn default() -> Self {
-        Engine { reader: FsAndGit, cache: ParseCache::new() }
+        Engine {
+            reader: FsAndGit,
+            cache: ParseCache::new(),
+        }
     }
 }
 
@@ -50,7 +53,10 @@ impl Engine<FsAndGit> {
 impl<R: SourceReader> Engine<R> {
     /// An engine with another source reader.
     pub fn with_reader(reader: R) -> Self {
-        Engine { reader, cache: ParseCache::new() }
+        Engine {
+            reader,
+            cache: ParseCache::new(),
+        }
     }
 
     /// Loads a source into a model. Errors in golden SQL fail the load.
@@ -60,7 +66,10 @@ impl<R: SourceReader> Engine<R> {
         if loaded.has_errors() {
             let mut diagnostics = loaded.diagnostics.clone();
             diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
-            return Err(Error::InvalidGoldenSql { source_label: source.label(), diagnostics });
+            return Err(Error::InvalidGoldenSql {
+                source_label: source.label(),
+                diagnostics,
+            });
         }
         Ok(loaded)
     }
@@ -70,9 +79,22 @@ impl<R: SourceReader> Engine<R> {
         let old = self.load(from)?;
         let new = self.load(to)?;
         let plans = plan::plan(&old.schema, &new.schema)?;
-        let mut diagnostics: Vec<Diagnostic> = old.diagnostics.into_iter().chain(new.diagnostics).filter(|d| d.severity >= Severity::Warning).collect();
+        let mut diagnostics: Vec<Diagnostic> = old
+            .diagnostics
+            .into_iter()
+            .chain(new.diagnostics)
+            .filter(|d| d.severity >= Severity::Warning)
+            .collect();
         diagnostics.dedup();
-        Ok(Diff { plans, header: PlanHeader { from: from.label(), to: to.label(), tool_version: crate::VERSION.to_string() }, diagnostics })
+        Ok(Diff {
+            plans,
+            header: PlanHeader {
+                from: from.label(),
+                to: to.label(),
+                tool_version: crate::VERSION.to_string(),
+            },
+            diagnostics,
+        })
     }
 
     /// The whole schema of `source` as one dependency-ordered SQL script for an empty database,
@@ -82,7 +104,12 @@ impl<R: SourceReader> Engine<R> {
         let empty = data_ast::model::Schema::default();
         let plans = plan::plan(&empty, &loaded.schema)?;
         let mut out = String::new();
-        out.push_str(&format!("-- data compile of {}\n-- tool: data {}\n-- objects: {} operations\n", source.label(), crate::VERSION, plans.forward.operations.len()));
+        out.push_str(&format!(
+            "-- data compile of {}\n-- tool: data {}\n-- objects: {} operations\n",
+            source.label(),
+            crate::VERSION,
+            plans.forward.operations.len()
+        ));
         for op in &plans.forward.operations {
             out.push('\n');
             for s in &op.sql {

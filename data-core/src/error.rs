@@ -8,7 +8,10 @@ use data_ast::Diagnostic;
 pub enum Error {
     /// Golden SQL did not load: the diagnostics say where and why.
     #[error("golden SQL in {source_label} has {} error(s)", .diagnostics.iter().filter(|d| d.severity == data_ast::Severity::Error).count())]
-    #[diagnostic(code(data::golden_sql), help("fix the statements listed; nothing is planned from a schema that failed to load"))]
+    #[diagnostic(
+        code(data::golden_sql),
+        help("fix the statements listed; nothing is planned from a schema that failed to load")
+    )]
     InvalidGoldenSql {
         /// The source that failed.
         source_label: String,

@@ -7,7 +7,18 @@ use std::path::{Path, PathBuf};
 
 /// The conventional folders of a golden SQL project, in load order. Only a tie-breaker:
 /// statements are ordered by their real dependencies when planned.
-pub const FOLDER_ORDER: &[&str] = &["extensions", "schemas", "types", "tables", "functions", "views", "policies", "triggers", "indexes", "data"];
+pub const FOLDER_ORDER: &[&str] = &[
+    "extensions",
+    "schemas",
+    "types",
+    "tables",
+    "functions",
+    "views",
+    "policies",
+    "triggers",
+    "indexes",
+    "data",
+];
 
 /// A place golden SQL can be read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,15 +51,35 @@ impl SchemaSource {
     /// repository that contains `project`.
     pub fn parse(arg: &str, project: &Path) -> Result<SchemaSource> {
         let path = Path::new(arg);
-        let candidate = if path.is_absolute() { path.to_path_buf() } else { project.join(path) };
-        let existing = if path.exists() { Some(path.to_path_buf()) } else if candidate.exists() { Some(candidate) } else { None };
+        let candidate = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            project.join(path)
+        };
+        let existing = if path.exists() {
+            Some(path.to_path_buf())
+        } else if candidate.exists() {
+            Some(candidate)
+        } else {
+            None
+        };
         if let Some(p) = existing {
-            return Ok(if p.is_dir() { SchemaSource::Folder(p) } else { SchemaSource::File(p) });
+            return Ok(if p.is_dir() {
+                SchemaSource::Folder(p)
+            } else {
+                SchemaSource::File(p)
+            });
         }
         if arg.ends_with(".sql") {
-            return Err(Error::Io { path: arg.to_string(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file") });
+            return Err(Error::Io {
+                path: arg.to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
         }
-        Ok(SchemaSource::GitRevision { project: project.to_path_buf(), rev: arg.to_string() })
+        Ok(SchemaSource::GitRevision {
+            project: project.to_path_buf(),
+            rev: arg.to_string(),
+        })
     }
 
     /// A short description for headers and messages.
@@ -64,7 +95,10 @@ impl SourceReader for FsAndGit {
     fn read(&self, source: &SchemaSource) -> Result<Vec<SourceFile>> {
         match source {
             SchemaSource::File(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::Io { path: p.display().to_string(), source: e })?;
+                let text = std::fs::read_to_string(p).map_err(|e| Error::Io {
+                    path: p.display().to_string(),
+                    source: e,
+                })?;
                 Ok(vec![SourceFile::new(p.display().to_string(), text)])
             }
             SchemaSource::Folder(dir) => {
@@ -73,21 +107,38 @@ impl SourceReader for FsAndGit {
                 collect(&sql_dir, &mut paths)?;
                 let mut files = Vec::new();
                 for p in paths {
-                    let rel = p.strip_prefix(&sql_dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::Io { path: p.display().to_string(), source: e })?;
+                    let rel = p
+                        .strip_prefix(&sql_dir)
+                        .unwrap_or(&p)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::Io {
+                        path: p.display().to_string(),
+                        source: e,
+                    })?;
                     files.push((rel, p.display().to_string(), text));
                 }
                 Ok(ordered(files))
             }
             SchemaSource::GitRevision { project, rev } => {
-                let loc = data_ledger::RepoLocation::discover(project).map_err(|_| Error::UnknownSource(rev.clone()))?;
-                let base = if loc.prefix.is_empty() { String::new() } else { format!("{}/", loc.prefix) };
+                let loc = data_ledger::RepoLocation::discover(project)
+                    .map_err(|_| Error::UnknownSource(rev.clone()))?;
+                let base = if loc.prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", loc.prefix)
+                };
                 let sql_prefix = format!("{base}{}", sql_dir_name(project));
                 let listed = data_ledger::files_at(&loc.root, rev, &sql_prefix, ".sql")?;
                 let files = listed
                     .into_iter()
                     .map(|f| {
-                        let rel = f.path.strip_prefix(&sql_prefix).unwrap_or(&f.path).trim_start_matches('/').to_string();
+                        let rel = f
+                            .path
+                            .strip_prefix(&sql_prefix)
+                            .unwrap_or(&f.path)
+                            .trim_start_matches('/')
+                            .to_string();
                         (rel, format!("{rev}:{}", f.path), f.text)
                     })
                     .collect();
@@ -101,7 +152,16 @@ impl SourceReader for FsAndGit {
 fn sql_dir_name(project: &Path) -> String {
     std::fs::read_to_string(project.join("data.toml"))
         .ok()
-        .and_then(|t| t.lines().find_map(|l| l.trim().strip_prefix("sql_dir").map(|r| r.trim_start_matches([' ', '=']).trim().trim_matches('"').to_string())))
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.trim().strip_prefix("sql_dir").map(|r| {
+                    r.trim_start_matches([' ', '='])
+                        .trim()
+                        .trim_matches('"')
+                        .to_string()
+                })
+            })
+        })
         .unwrap_or_else(|| "sql".to_string())
 }
 
@@ -116,9 +176,15 @@ fn sql_folder(dir: &Path) -> PathBuf {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.display().to_string(),
+        source: e,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|e| Error::Io { path: dir.display().to_string(), source: e })?;
+        let entry = entry.map_err(|e| Error::Io {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
         let p = entry.path();
         if p.is_dir() {
             collect(&p, out)?;
@@ -136,11 +202,21 @@ fn ordered(mut files: Vec<(String, String, String)>) -> Vec<SourceFile> {
         if !rel.contains('/') {
             return 0;
         }
-        FOLDER_ORDER.iter().position(|f| *f == first).map(|i| i + 1).unwrap_or(FOLDER_ORDER.len())
+        FOLDER_ORDER
+            .iter()
+            .position(|f| *f == first)
+            .map(|i| i + 1)
+            .unwrap_or(FOLDER_ORDER.len())
     };
     files.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
     files
         .into_iter()
-        .map(|(rel, display, text)| if rel.starts_with("data/") { SourceFile::seed(display, text) } else { SourceFile::new(display, text) })
+        .map(|(rel, display, text)| {
+            if rel.starts_with("data/") {
+                SourceFile::seed(display, text)
+            } else {
+                SourceFile::new(display, text)
+            }
+        })
         .collect()
 }

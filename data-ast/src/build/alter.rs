@@ -15,12 +15,17 @@ impl Builder {
         let Some(rv) = &s.relation else { return };
         let name = qname(rv);
         let origin = st.origin_loc(rv.location);
-        if s.objtype == protobuf::ObjectType::ObjectSequence as i32 {
-            if s.cmds.iter().all(|c| matches!(&c.node, Some(NodeEnum::AlterTableCmd(c)) if c.subtype == At::AtChangeOwner as i32)) {
-                return;
-            }
+        // Ownership is not managed (plans run as the deploying role), whatever the object.
+        if s.cmds.iter().all(|c| matches!(&c.node, Some(NodeEnum::AlterTableCmd(c)) if c.subtype == At::AtChangeOwner as i32)) {
+            return;
         }
-        if s.objtype != protobuf::ObjectType::ObjectTable as i32 && s.objtype != protobuf::ObjectType::ObjectForeignTable as i32 {
+        if s.objtype == protobuf::ObjectType::ObjectIndex as i32 {
+            self.alter_index(st, &name, s);
+            return;
+        }
+        if s.objtype != protobuf::ObjectType::ObjectTable as i32
+            && s.objtype != protobuf::ObjectType::ObjectForeignTable as i32
+        {
             for c in &s.cmds {
                 if let Some(NodeEnum::AlterTableCmd(cmd)) = &c.node {
                     if cmd.subtype != At::AtChangeOwner as i32 {
@@ -34,29 +39,55 @@ impl Builder {
             if s.missing_ok {
                 return;
             }
-            self.error(st, origin, format!("ALTER TABLE names {name}, which golden SQL does not declare"));
+            self.error(
+                st,
+                origin,
+                format!("ALTER TABLE names {name}, which golden SQL does not declare"),
+            );
             return;
         };
         for c in &s.cmds {
-            let Some(NodeEnum::AlterTableCmd(cmd)) = &c.node else { continue };
+            let Some(NodeEnum::AlterTableCmd(cmd)) = &c.node else {
+                continue;
+            };
             self.alter_table_cmd(st, &mut table, cmd);
         }
         self.schema.tables.insert(name, table);
     }
 
-    fn alter_table_cmd(&mut self, st: &Stmt, table: &mut crate::model::Table, cmd: &protobuf::AlterTableCmd) {
+    fn alter_table_cmd(
+        &mut self,
+        st: &Stmt,
+        table: &mut crate::model::Table,
+        cmd: &protobuf::AlterTableCmd,
+    ) {
         let origin = st.origin();
         let subtype = At::try_from(cmd.subtype).unwrap_or(At::Undefined);
         let column_index = table.columns.iter().position(|c| c.name == cmd.name);
         let missing_column = |b: &mut Builder, name: &str| {
-            b.error(st, st.origin(), format!("column \"{name}\" of {} is not declared", table.name));
+            b.error(
+                st,
+                st.origin(),
+                format!("column \"{name}\" of {} is not declared", table.name),
+            );
         };
         match subtype {
             At::AtAddColumn => {
-                let Some(NodeEnum::ColumnDef(cd)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else { return };
+                let Some(NodeEnum::ColumnDef(cd)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                else {
+                    return;
+                };
                 if table.column(&cd.colname).is_some() {
                     if !cmd.missing_ok {
-                        self.error(st, origin, format!("column \"{}\" of {} is declared twice", cd.colname, table.name));
+                        self.error(
+                            st,
+                            origin,
+                            format!(
+                                "column \"{}\" of {} is declared twice",
+                                cd.colname, table.name
+                            ),
+                        );
                     }
                     return;
                 }
@@ -67,7 +98,12 @@ impl Builder {
                 self.add_constraints(st, table, pending, false);
             }
             At::AtColumnDefault => match column_index {
-                Some(i) => table.columns[i].default = cmd.def.as_deref().map(|d| normalize_default(expr::render(d))),
+                Some(i) => {
+                    table.columns[i].default = cmd
+                        .def
+                        .as_deref()
+                        .map(|d| normalize_default(expr::render(d)))
+                }
                 None => missing_column(self, &cmd.name),
             },
             At::AtDropNotNull | At::AtSetNotNull => match column_index {
@@ -81,27 +117,46 @@ impl Builder {
             At::AtDropColumn => match column_index {
                 Some(i) => {
                     let col = table.columns.remove(i);
-                    table.constraints.retain(|_, c| !constraint_uses(&c.kind, &col.name));
+                    table
+                        .constraints
+                        .retain(|_, c| !constraint_uses(&c.kind, &col.name));
                     let tname = table.name.clone();
-                    self.schema.indexes.retain(|_, ix| !(ix.table == tname && ix.deps.contains(&crate::model::Dep::Column(tname.clone(), col.name.clone()))));
+                    self.schema.indexes.retain(|_, ix| {
+                        !(ix.table == tname
+                            && ix.deps.contains(&crate::model::Dep::Column(
+                                tname.clone(),
+                                col.name.clone(),
+                            )))
+                    });
                 }
                 None if cmd.missing_ok => {}
                 None => missing_column(self, &cmd.name),
             },
             At::AtAlterColumnType => {
-                let Some(NodeEnum::ColumnDef(cd)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else { return };
+                let Some(NodeEnum::ColumnDef(cd)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                else {
+                    return;
+                };
                 match column_index {
                     Some(i) => {
                         if let Some(tn) = &cd.type_name {
                             table.columns[i].ty = typename::type_ref(tn);
                         }
-                        table.columns[i].collation = cd.coll_clause.as_ref().map(|c| qname_of_list(&c.collname));
+                        table.columns[i].collation = cd
+                            .coll_clause
+                            .as_ref()
+                            .map(|c| super::context::collation_name(&c.collname));
                     }
                     None => missing_column(self, &cmd.name),
                 }
             }
             At::AtAddConstraint => {
-                let Some(NodeEnum::Constraint(c)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else { return };
+                let Some(NodeEnum::Constraint(c)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                else {
+                    return;
+                };
                 if c.contype == ConstrType::ConstrNotnull as i32 {
                     for key in super::table::node_names(&c.keys) {
                         if let Some(col) = table.columns.iter_mut().find(|x| x.name == key) {
@@ -110,11 +165,26 @@ impl Builder {
                     }
                     return;
                 }
-                self.add_constraints(st, table, vec![PendingConstraint { node: (**c).clone(), column: None }], false);
+                self.add_constraints(
+                    st,
+                    table,
+                    vec![PendingConstraint {
+                        node: (**c).clone(),
+                        column: None,
+                    }],
+                    false,
+                );
             }
             At::AtDropConstraint => {
                 if table.constraints.remove(&cmd.name).is_none() && !cmd.missing_ok {
-                    self.error(st, origin, format!("constraint \"{}\" of {} is not declared", cmd.name, table.name));
+                    self.error(
+                        st,
+                        origin,
+                        format!(
+                            "constraint \"{}\" of {} is not declared",
+                            cmd.name, table.name
+                        ),
+                    );
                 }
             }
             At::AtValidateConstraint => {
@@ -122,7 +192,11 @@ impl Builder {
                     c.not_valid = false;
                 }
             }
-            At::AtAlterConstraint => self.warn(st, origin, "ALTER CONSTRAINT is not modelled; write the attributes on the constraint itself"),
+            At::AtAlterConstraint => self.warn(
+                st,
+                origin,
+                "ALTER CONSTRAINT is not modelled; write the attributes on the constraint itself",
+            ),
             At::AtEnableRowSecurity => table.rls_enabled = true,
             At::AtDisableRowSecurity => table.rls_enabled = false,
             At::AtForceRowSecurity => table.rls_forced = true,
@@ -132,13 +206,23 @@ impl Builder {
             At::AtAddIdentity => match column_index {
                 Some(i) => {
                     let always = matches!(cmd.def.as_deref().and_then(|d| d.node.as_ref()), Some(NodeEnum::Constraint(c)) if c.generated_when != "d");
+                    if let Some(NodeEnum::Constraint(c)) =
+                        cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                    {
+                        let ty = table.columns[i].ty.sql.clone();
+                        let opts: Vec<_> = c.options.iter().filter(|o| !matches!(&o.node, Some(NodeEnum::DefElem(d)) if d.defname == "sequence_name")).cloned().collect();
+                        table.columns[i].identity_options = self.identity_options(st, &ty, &opts);
+                    }
                     table.columns[i].identity = Some(always);
                     table.columns[i].not_null = true;
                 }
                 None => missing_column(self, &cmd.name),
             },
             At::AtSetIdentity => {
-                if let (Some(i), Some(NodeEnum::List(l))) = (column_index, cmd.def.as_deref().and_then(|d| d.node.as_ref())) {
+                if let (Some(i), Some(NodeEnum::List(l))) = (
+                    column_index,
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref()),
+                ) {
                     for o in &l.items {
                         if let Some(NodeEnum::DefElem(d)) = &o.node {
                             if d.defname == "generated" {
@@ -155,8 +239,14 @@ impl Builder {
                 }
             }
             At::AtAttachPartition => {
-                let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else { return };
-                let (Some(child), Some(bound)) = (&pc.name, &pc.bound) else { return };
+                let Some(NodeEnum::PartitionCmd(pc)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                else {
+                    return;
+                };
+                let (Some(child), Some(bound)) = (&pc.name, &pc.bound) else {
+                    return;
+                };
                 let child = qname(child);
                 let parent = table.name.clone();
                 match self.schema.tables.get_mut(&child) {
@@ -168,14 +258,22 @@ impl Builder {
                 }
             }
             At::AtDetachPartition => {
-                if let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
-                    if let Some(t) = pc.name.as_ref().and_then(|n| self.schema.tables.get_mut(&qname(n))) {
+                if let Some(NodeEnum::PartitionCmd(pc)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                {
+                    if let Some(t) = pc
+                        .name
+                        .as_ref()
+                        .and_then(|n| self.schema.tables.get_mut(&qname(n)))
+                    {
                         t.partition_of = None;
                     }
                 }
             }
             At::AtAddInherit | At::AtDropInherit => {
-                if let Some(NodeEnum::RangeVar(r)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
+                if let Some(NodeEnum::RangeVar(r)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                {
                     let parent = qname(r);
                     table.inherits.retain(|p| *p != parent);
                     if subtype == At::AtAddInherit {
@@ -187,13 +285,70 @@ impl Builder {
                 if let Some(NodeEnum::List(l)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
                     for o in l.items.iter().filter_map(def_elem_text) {
                         let key = o.split('=').next().unwrap_or("").to_string();
-                        table.options.retain(|x| x.split('=').next() != Some(key.as_str()));
+                        table
+                            .options
+                            .retain(|x| x.split('=').next() != Some(key.as_str()));
                         table.options.push(o);
                     }
                 }
             }
+            At::AtEnableTrig
+            | At::AtDisableTrig
+            | At::AtEnableAlwaysTrig
+            | At::AtEnableReplicaTrig => {
+                let state = match subtype {
+                    At::AtDisableTrig => "DISABLE",
+                    At::AtEnableAlwaysTrig => "ENABLE ALWAYS",
+                    At::AtEnableReplicaTrig => "ENABLE REPLICA",
+                    _ => "ENABLE",
+                };
+                match self
+                    .schema
+                    .triggers
+                    .get_mut(&(table.name.clone(), cmd.name.clone()))
+                {
+                    Some(t) => t.enabled = state.to_string(),
+                    None => self.error(
+                        st,
+                        origin,
+                        format!("trigger \"{}\" on {} is not declared", cmd.name, table.name),
+                    ),
+                }
+            }
             At::AtChangeOwner => {}
-            _ => self.warn(st, origin, format!("ALTER TABLE {subtype:?} is not modelled and is ignored")),
+            _ => self.warn(
+                st,
+                origin,
+                format!("ALTER TABLE {subtype:?} is not modelled and is ignored"),
+            ),
+        }
+    }
+
+    /// `ALTER INDEX parent ATTACH PARTITION child` (pg_dump's way of writing an index on a
+    /// partitioned table): the child index is implied by the parent's, as when written by hand.
+    fn alter_index(&mut self, st: &Stmt, name: &crate::model::QName, s: &protobuf::AlterTableStmt) {
+        for c in &s.cmds {
+            let Some(NodeEnum::AlterTableCmd(cmd)) = &c.node else {
+                continue;
+            };
+            if cmd.subtype == At::AtAttachPartition as i32 {
+                if let Some(NodeEnum::PartitionCmd(pc)) =
+                    cmd.def.as_deref().and_then(|d| d.node.as_ref())
+                {
+                    if let Some(child) = &pc.name {
+                        self.schema.indexes.remove(&qname(child));
+                    }
+                    if let Some(parent) = self.schema.indexes.get_mut(name) {
+                        parent.create_sql = parent.create_sql.replacen(" ON ONLY ", " ON ", 1);
+                    }
+                }
+            } else if cmd.subtype != At::AtChangeOwner as i32 {
+                self.warn(
+                    st,
+                    st.origin(),
+                    "this ALTER INDEX is not modelled and is ignored",
+                );
+            }
         }
     }
 
@@ -206,14 +361,24 @@ impl Builder {
                 self.schema.sequences.insert(name, seq);
             }
             None if s.missing_ok => {}
-            None => self.error(st, st.origin_loc(rv.location), format!("ALTER SEQUENCE names {name}, which golden SQL does not declare")),
+            None => self.error(
+                st,
+                st.origin_loc(rv.location),
+                format!("ALTER SEQUENCE names {name}, which golden SQL does not declare"),
+            ),
         }
     }
 
     pub(crate) fn alter_enum(&mut self, st: &Stmt, s: &protobuf::AlterEnumStmt) {
         let name = qname_of_list(&s.type_name);
-        let Some(TypeKind::Enum { values, .. }) = self.schema.types.get_mut(&name).map(|t| &mut t.kind) else {
-            self.error(st, st.origin(), format!("ALTER TYPE names enum {name}, which golden SQL does not declare"));
+        let Some(TypeKind::Enum { values, .. }) =
+            self.schema.types.get_mut(&name).map(|t| &mut t.kind)
+        else {
+            self.error(
+                st,
+                st.origin(),
+                format!("ALTER TYPE names enum {name}, which golden SQL does not declare"),
+            );
             return;
         };
         if !s.old_val.is_empty() {
@@ -239,8 +404,18 @@ impl Builder {
 
     pub(crate) fn alter_domain(&mut self, st: &Stmt, s: &protobuf::AlterDomainStmt) {
         let name = qname_of_list(&s.type_name);
-        let Some(TypeKind::Domain { default, not_null, checks, .. }) = self.schema.types.get_mut(&name).map(|t| &mut t.kind) else {
-            self.error(st, st.origin(), format!("ALTER DOMAIN names {name}, which golden SQL does not declare"));
+        let Some(TypeKind::Domain {
+            default,
+            not_null,
+            checks,
+            ..
+        }) = self.schema.types.get_mut(&name).map(|t| &mut t.kind)
+        else {
+            self.error(
+                st,
+                st.origin(),
+                format!("ALTER DOMAIN names {name}, which golden SQL does not declare"),
+            );
             return;
         };
         match s.subtype.as_str() {
@@ -248,9 +423,17 @@ impl Builder {
             "N" => *not_null = false,
             "O" => *not_null = true,
             "C" => {
-                if let Some(NodeEnum::Constraint(c)) = s.def.as_deref().and_then(|d| d.node.as_ref()) {
+                if let Some(NodeEnum::Constraint(c)) =
+                    s.def.as_deref().and_then(|d| d.node.as_ref())
+                {
                     if let Some(e) = c.raw_expr.as_deref() {
-                        let cname = if c.conname.is_empty() { crate::names::choose_name(&name.name, None, "check", |n| checks.contains_key(n)) } else { c.conname.clone() };
+                        let cname = if c.conname.is_empty() {
+                            crate::names::choose_name(&name.name, None, "check", |n| {
+                                checks.contains_key(n)
+                            })
+                        } else {
+                            c.conname.clone()
+                        };
                         checks.insert(cname, expr::render(e));
                     }
                 }
@@ -266,7 +449,14 @@ impl Builder {
         let Some(rv) = &s.table else { return };
         let key = (qname(rv), s.policy_name.clone());
         let Some(p) = self.schema.policies.get_mut(&key) else {
-            self.error(st, st.origin(), format!("ALTER POLICY names policy {} on {}, which golden SQL does not declare", key.1, key.0));
+            self.error(
+                st,
+                st.origin(),
+                format!(
+                    "ALTER POLICY names policy {} on {}, which golden SQL does not declare",
+                    key.1, key.0
+                ),
+            );
             return;
         };
         if !s.roles.is_empty() {
@@ -282,12 +472,21 @@ impl Builder {
 
     pub(crate) fn alter_extension(&mut self, st: &Stmt, s: &protobuf::AlterExtensionStmt) {
         let version = s.options.iter().find_map(|o| match &o.node {
-            Some(NodeEnum::DefElem(d)) if d.defname == "new_version" => d.arg.as_deref().and_then(string_of),
+            Some(NodeEnum::DefElem(d)) if d.defname == "new_version" => {
+                d.arg.as_deref().and_then(string_of)
+            }
             _ => None,
         });
         match self.schema.extensions.get_mut(&s.extname) {
             Some(e) => e.version = version.or(e.version.take()),
-            None => self.error(st, st.origin(), format!("ALTER EXTENSION names {}, which golden SQL does not declare", s.extname)),
+            None => self.error(
+                st,
+                st.origin(),
+                format!(
+                    "ALTER EXTENSION names {}, which golden SQL does not declare",
+                    s.extname
+                ),
+            ),
         }
     }
 }
@@ -295,10 +494,15 @@ impl Builder {
 /// Whether a constraint involves column `col` (PostgreSQL drops such constraints with it).
 fn constraint_uses(kind: &ConstraintKind, col: &str) -> bool {
     match kind {
-        ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => columns.iter().chain(include).any(|c| c == col),
+        ConstraintKind::PrimaryKey { columns, include }
+        | ConstraintKind::Unique {
+            columns, include, ..
+        } => columns.iter().chain(include).any(|c| c == col),
         ConstraintKind::ForeignKey { columns, .. } => columns.iter().any(|c| c == col),
-        ConstraintKind::Check { expr } => expr.sql.split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|w| w == col),
+        ConstraintKind::Check { expr } => expr
+            .sql
+            .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+            .any(|w| w == col),
         ConstraintKind::Exclude { .. } => false,
     }
 }
-

@@ -10,13 +10,19 @@ use pg_query::NodeEnum;
 
 impl Builder {
     pub(crate) fn comment(&mut self, st: &Stmt, s: &protobuf::CommentStmt) {
-        let text = if s.comment.is_empty() { None } else { Some(s.comment.clone()) };
+        let text = if s.comment.is_empty() {
+            None
+        } else {
+            Some(s.comment.clone())
+        };
         let obj = s.object.as_deref().and_then(|o| o.node.as_ref());
         let names: Vec<String> = match obj {
             Some(NodeEnum::List(l)) => l.items.iter().filter_map(string_of).collect(),
             Some(NodeEnum::String(x)) => vec![x.sval.clone()],
             Some(NodeEnum::TypeName(t)) => {
-                let q = typename::type_ref(t).user_type.unwrap_or_else(|| QName::new("pg_catalog", ""));
+                let q = typename::type_ref(t)
+                    .user_type
+                    .unwrap_or_else(|| QName::new("pg_catalog", ""));
                 vec![q.schema, q.name]
             }
             _ => Vec::new(),
@@ -29,16 +35,53 @@ impl Builder {
             }
         };
         let found = match Ot::try_from(s.objtype).unwrap_or(Ot::Undefined) {
-            Ot::ObjectSchema => self.schema.schemas.get_mut(names.first().map(String::as_str).unwrap_or("")).map(|x| x.comment = text).is_some(),
-            Ot::ObjectTable | Ot::ObjectForeignTable => self.schema.tables.get_mut(&rel(&names)).map(|x| x.comment = text).is_some(),
-            Ot::ObjectView | Ot::ObjectMatview => self.schema.views.get_mut(&rel(&names)).map(|x| x.comment = text).is_some(),
-            Ot::ObjectSequence => self.schema.sequences.get_mut(&rel(&names)).map(|x| x.comment = text).is_some(),
-            Ot::ObjectIndex => self.schema.indexes.get_mut(&rel(&names)).map(|x| x.comment = text).is_some(),
-            Ot::ObjectType | Ot::ObjectDomain => self.schema.types.get_mut(&rel(&names)).map(|x| x.comment = text).is_some(),
+            Ot::ObjectSchema => self
+                .schema
+                .schemas
+                .get_mut(names.first().map(String::as_str).unwrap_or(""))
+                .map(|x| x.comment = text)
+                .is_some(),
+            Ot::ObjectTable | Ot::ObjectForeignTable => self
+                .schema
+                .tables
+                .get_mut(&rel(&names))
+                .map(|x| x.comment = text)
+                .is_some(),
+            Ot::ObjectView | Ot::ObjectMatview => self
+                .schema
+                .views
+                .get_mut(&rel(&names))
+                .map(|x| x.comment = text)
+                .is_some(),
+            Ot::ObjectSequence => self
+                .schema
+                .sequences
+                .get_mut(&rel(&names))
+                .map(|x| x.comment = text)
+                .is_some(),
+            Ot::ObjectIndex => self
+                .schema
+                .indexes
+                .get_mut(&rel(&names))
+                .map(|x| x.comment = text)
+                .is_some(),
+            Ot::ObjectType | Ot::ObjectDomain => self
+                .schema
+                .types
+                .get_mut(&rel(&names))
+                .map(|x| x.comment = text)
+                .is_some(),
             Ot::ObjectColumn if names.len() >= 2 => {
-                let (table, col) = (rel(&names[..names.len() - 1]), names[names.len() - 1].clone());
+                let (table, col) = (
+                    rel(&names[..names.len() - 1]),
+                    names[names.len() - 1].clone(),
+                );
                 if let Some(t) = self.schema.tables.get_mut(&table) {
-                    t.columns.iter_mut().find(|c| c.name == col).map(|c| c.comment = text).is_some()
+                    t.columns
+                        .iter_mut()
+                        .find(|c| c.name == col)
+                        .map(|c| c.comment = text)
+                        .is_some()
                 } else if let Some(v) = self.schema.views.get_mut(&table) {
                     match text {
                         Some(t) => v.column_comments.insert(col, t),
@@ -50,20 +93,47 @@ impl Builder {
                 }
             }
             Ot::ObjectTabconstraint if names.len() >= 2 => {
-                let (table, con) = (rel(&names[..names.len() - 1]), names[names.len() - 1].clone());
-                self.schema.tables.get_mut(&table).and_then(|t| t.constraints.get_mut(&con)).map(|c| c.comment = text).is_some()
+                let (table, con) = (
+                    rel(&names[..names.len() - 1]),
+                    names[names.len() - 1].clone(),
+                );
+                self.schema
+                    .tables
+                    .get_mut(&table)
+                    .and_then(|t| t.constraints.get_mut(&con))
+                    .map(|c| c.comment = text)
+                    .is_some()
             }
             Ot::ObjectTrigger if names.len() >= 2 => {
-                let key = (rel(&names[..names.len() - 1]), names[names.len() - 1].clone());
-                self.schema.triggers.get_mut(&key).map(|c| c.comment = text).is_some()
+                let key = (
+                    rel(&names[..names.len() - 1]),
+                    names[names.len() - 1].clone(),
+                );
+                self.schema
+                    .triggers
+                    .get_mut(&key)
+                    .map(|c| c.comment = text)
+                    .is_some()
             }
             Ot::ObjectPolicy if names.len() >= 2 => {
-                let key = (rel(&names[..names.len() - 1]), names[names.len() - 1].clone());
-                self.schema.policies.get_mut(&key).map(|c| c.comment = text).is_some()
+                let key = (
+                    rel(&names[..names.len() - 1]),
+                    names[names.len() - 1].clone(),
+                );
+                self.schema
+                    .policies
+                    .get_mut(&key)
+                    .map(|c| c.comment = text)
+                    .is_some()
             }
             Ot::ObjectFunction | Ot::ObjectProcedure | Ot::ObjectRoutine => match obj {
                 Some(NodeEnum::ObjectWithArgs(o)) => match self.function_key(o) {
-                    Some(id) => self.schema.functions.get_mut(&id).map(|f| f.comment = text).is_some(),
+                    Some(id) => self
+                        .schema
+                        .functions
+                        .get_mut(&id)
+                        .map(|f| f.comment = text)
+                        .is_some(),
                     None => false,
                 },
                 _ => false,
@@ -73,12 +143,20 @@ impl Builder {
                 true
             }
             other => {
-                self.warn(st, st.origin(), format!("COMMENT ON {other:?} is not modelled and is ignored"));
+                self.warn(
+                    st,
+                    st.origin(),
+                    format!("COMMENT ON {other:?} is not modelled and is ignored"),
+                );
                 true
             }
         };
         if !found {
-            self.error(st, st.origin(), "COMMENT names an object that golden SQL does not declare");
+            self.error(
+                st,
+                st.origin(),
+                "COMMENT names an object that golden SQL does not declare",
+            );
         }
     }
 
@@ -174,13 +252,27 @@ impl Builder {
             // `CREATE` keeps the created object.
             let before = |key: &str| self.created_at.get(key).is_some_and(|seq| *seq < st.seq);
             let removed = match kind {
-                Ot::ObjectTable if before(&format!("rel:{q}")) => self.schema.tables.remove(&q).is_some(),
-                Ot::ObjectView | Ot::ObjectMatview if before(&format!("rel:{q}")) => self.schema.views.remove(&q).is_some(),
-                Ot::ObjectIndex if before(&format!("rel:{q}")) => self.schema.indexes.remove(&q).is_some(),
-                Ot::ObjectSequence if before(&format!("rel:{q}")) => self.schema.sequences.remove(&q).is_some(),
-                Ot::ObjectType | Ot::ObjectDomain if before(&format!("type:{q}")) => self.schema.types.remove(&q).is_some(),
-                Ot::ObjectSchema if before(&format!("schema:{}", q.name)) => self.schema.schemas.remove(&q.name).is_some(),
-                Ot::ObjectExtension if before(&format!("ext:{}", q.name)) => self.schema.extensions.remove(&q.name).is_some(),
+                Ot::ObjectTable if before(&format!("rel:{q}")) => {
+                    self.schema.tables.remove(&q).is_some()
+                }
+                Ot::ObjectView | Ot::ObjectMatview if before(&format!("rel:{q}")) => {
+                    self.schema.views.remove(&q).is_some()
+                }
+                Ot::ObjectIndex if before(&format!("rel:{q}")) => {
+                    self.schema.indexes.remove(&q).is_some()
+                }
+                Ot::ObjectSequence if before(&format!("rel:{q}")) => {
+                    self.schema.sequences.remove(&q).is_some()
+                }
+                Ot::ObjectType | Ot::ObjectDomain if before(&format!("type:{q}")) => {
+                    self.schema.types.remove(&q).is_some()
+                }
+                Ot::ObjectSchema if before(&format!("schema:{}", q.name)) => {
+                    self.schema.schemas.remove(&q.name).is_some()
+                }
+                Ot::ObjectExtension if before(&format!("ext:{}", q.name)) => {
+                    self.schema.extensions.remove(&q.name).is_some()
+                }
                 _ => false,
             };
             if !removed && !s.missing_ok {

@@ -87,16 +87,19 @@ impl Builder {
     }
 
     pub(crate) fn error(&mut self, st: &Stmt, origin: Origin, message: impl Into<String>) {
-        self.diagnostics.push(st.diag(Severity::Error, origin, message));
+        self.diagnostics
+            .push(st.diag(Severity::Error, origin, message));
     }
 
     pub(crate) fn warn(&mut self, st: &Stmt, origin: Origin, message: impl Into<String>) {
-        self.diagnostics.push(st.diag(Severity::Warning, origin, message));
+        self.diagnostics
+            .push(st.diag(Severity::Warning, origin, message));
     }
 
     pub(crate) fn note(&mut self, st: &Stmt, message: impl Into<String>) {
         let origin = st.origin();
-        self.diagnostics.push(st.diag(Severity::Note, origin, message));
+        self.diagnostics
+            .push(st.diag(Severity::Note, origin, message));
     }
 
     /// Whether a relation of any kind has this name.
@@ -121,7 +124,13 @@ impl Builder {
     }
 
     /// Records that `key` was created by `st`; reports a duplicate definition.
-    pub(crate) fn record_creation(&mut self, st: &Stmt, key: String, replace: bool, what: &str) -> bool {
+    pub(crate) fn record_creation(
+        &mut self,
+        st: &Stmt,
+        key: String,
+        replace: bool,
+        what: &str,
+    ) -> bool {
         if let Some(prev) = self.created_at.get(&key) {
             if !replace && *prev != st.seq {
                 let msg = format!("{what} is defined twice; golden SQL declares each object once (use CREATE OR REPLACE to redefine)");
@@ -136,7 +145,14 @@ impl Builder {
 
 /// A RangeVar's qualified name (`public` when unqualified).
 pub(crate) fn qname(rv: &RangeVar) -> QName {
-    QName::new(if rv.schemaname.is_empty() { "public" } else { &rv.schemaname }, rv.relname.clone())
+    QName::new(
+        if rv.schemaname.is_empty() {
+            "public"
+        } else {
+            &rv.schemaname
+        },
+        rv.relname.clone(),
+    )
 }
 
 /// A dotted list of String nodes as a qualified name.
@@ -152,5 +168,20 @@ pub(crate) fn qname_of_list(nodes: &[pg_query::protobuf::Node]) -> QName {
 /// The statement's node type, for messages (`CreateAggregateStmt` -> `DefineStmt`).
 pub(crate) fn stmt_kind(node: &NodeEnum) -> String {
     let debug = format!("{node:?}");
-    debug.split(['(', ' ', '{']).next().unwrap_or("statement").to_string()
+    debug
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or("statement")
+        .to_string()
+}
+
+/// A collation name: unqualified names stay unqualified (`"C"` lives in `pg_catalog`, user
+/// collations are found through the search path).
+pub(crate) fn collation_name(nodes: &[pg_query::protobuf::Node]) -> QName {
+    let parts: Vec<String> = nodes.iter().filter_map(crate::expr::string_of).collect();
+    match parts.as_slice() {
+        [name] => QName::new("", name.clone()),
+        [.., schema, name] => QName::new(schema.clone(), name.clone()),
+        [] => QName::new("", ""),
+    }
 }

@@ -21,6 +21,16 @@ use pg_query::NodeEnum;
 use serde::Serialize;
 
 pub use context::Builder;
+pub use table::identity_option_text;
+
+/// A sequence of data type `ty` with every option at its default (for identity columns).
+pub fn default_sequence_for(ty: &str) -> crate::model::Sequence {
+    table::default_sequence(
+        crate::model::QName::new("", ""),
+        ty,
+        crate::source::Origin::none(),
+    )
+}
 
 /// What loading golden SQL produced.
 #[derive(Debug, Clone, Default)]
@@ -36,12 +46,18 @@ pub struct Loaded {
 impl Loaded {
     /// Whether any diagnostic is an error (a plan must not be made from this model).
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     /// The error diagnostics.
     pub fn errors(&self) -> Vec<Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect()
     }
 }
 
@@ -80,7 +96,11 @@ impl Stmt<'_> {
     pub fn origin_at(&self, offset: usize) -> Origin {
         let at = self.start + offset.min(self.text.len());
         let (line, column) = self.lines.position(&self.file.text, at);
-        Origin { file: self.file.path.clone(), line, column }
+        Origin {
+            file: self.file.path.clone(),
+            line,
+            column,
+        }
     }
 
     /// The origin of the statement's first token.
@@ -98,14 +118,26 @@ impl Stmt<'_> {
     }
 
     /// A diagnostic at `origin`, with the source line as snippet.
-    pub fn diag(&self, severity: Severity, origin: Origin, message: impl Into<String>) -> Diagnostic {
-        let snippet = self.lines.line_text(&self.file.text, origin.line).to_string();
+    pub fn diag(
+        &self,
+        severity: Severity,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let snippet = self
+            .lines
+            .line_text(&self.file.text, origin.line)
+            .to_string();
         Diagnostic::new(severity, origin, message, snippet)
     }
 
     /// The value of a leading `-- data:renamed from=...` annotation.
     pub fn renamed_from(&self) -> Option<&str> {
-        self.leading.iter().rev().find(|a| a.key == "renamed").and_then(|a| a.arg("from"))
+        self.leading
+            .iter()
+            .rev()
+            .find(|a| a.key == "renamed")
+            .and_then(|a| a.arg("from"))
     }
 }
 
@@ -122,7 +154,13 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
     let parsed: Vec<Parsed> = cache.parse_all(&texts);
 
     let mut builder = Builder::default();
-    let mut loaded = Loaded { stats: LoadStats { files: files.len(), ..Default::default() }, ..Default::default() };
+    let mut loaded = Loaded {
+        stats: LoadStats {
+            files: files.len(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let mut k = 0;
     let mut stmts: Vec<(usize, usize, &NodeEnum, usize)> = Vec::new(); // file, span, node, seq
     for (fi, (file, sp)) in files.iter().zip(&splits).enumerate() {
@@ -136,9 +174,18 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
                     let offset = error_offset(text, err.cursor, &err.message);
                     let at = span.start + offset;
                     let (line, column) = lines[fi].position(&file.text, at);
-                    let origin = Origin { file: file.path.clone(), line, column };
+                    let origin = Origin {
+                        file: file.path.clone(),
+                        line,
+                        column,
+                    };
                     let snippet = lines[fi].line_text(&file.text, line).to_string();
-                    loaded.diagnostics.push(Diagnostic::new(Severity::Error, origin, err.message.clone(), snippet));
+                    loaded.diagnostics.push(Diagnostic::new(
+                        Severity::Error,
+                        origin,
+                        err.message.clone(),
+                        snippet,
+                    ));
                 }
                 Ok(nodes) => {
                     for node in nodes.iter() {
@@ -151,15 +198,26 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
     }
     loaded.stats.statements = stmts.len();
 
-
     // Seed files and DML are data; session statements are skipped; the rest is schema.
     let mut creates = Vec::new();
     let mut changes = Vec::new();
     for &(fi, si, node, seq) in &stmts {
         let span = &splits[fi].statements[si];
-        let st = Stmt { node, file: &files[fi], lines: &lines[fi], start: span.start, text: &files[fi].text[span.start..span.end], leading: &span.leading, inner: &span.inner, seq };
+        let st = Stmt {
+            node,
+            file: &files[fi],
+            lines: &lines[fi],
+            start: span.start,
+            text: &files[fi].text[span.start..span.end],
+            leading: &span.leading,
+            inner: &span.inner,
+            seq,
+        };
         if st.file.is_seed || is_data_statement(st.node) {
-            loaded.schema.seed.push(SeedStatement { sql: st.text.to_string(), origin: st.origin() });
+            loaded.schema.seed.push(SeedStatement {
+                sql: st.text.to_string(),
+                origin: st.origin(),
+            });
             loaded.stats.seed_statements += 1;
             continue;
         }
@@ -202,9 +260,18 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
 /// or failing that from the token quoted in `at or near "..."`.
 fn error_offset(text: &str, cursor: usize, message: &str) -> usize {
     if cursor > 0 {
-        return text.char_indices().nth(cursor - 1).map(|(i, _)| i).unwrap_or(text.len());
+        return text
+            .char_indices()
+            .nth(cursor - 1)
+            .map(|(i, _)| i)
+            .unwrap_or(text.len());
     }
-    if let Some(token) = message.split("at or near \"").nth(1).and_then(|r| r.rsplit_once('"')).map(|(t, _)| t) {
+    if let Some(token) = message
+        .split("at or near \"")
+        .nth(1)
+        .and_then(|r| r.rsplit_once('"'))
+        .map(|(t, _)| t)
+    {
         if let Some(i) = text.find(token) {
             return i;
         }
@@ -222,7 +289,10 @@ fn create_rank(node: &NodeEnum) -> Option<u8> {
         NodeEnum::CreateSchemaStmt(_) => 0,
         NodeEnum::CreateExtensionStmt(_) => 1,
         NodeEnum::DefineStmt(_) => 2,
-        NodeEnum::CreateEnumStmt(_) | NodeEnum::CreateDomainStmt(_) | NodeEnum::CompositeTypeStmt(_) | NodeEnum::CreateRangeStmt(_) => 3,
+        NodeEnum::CreateEnumStmt(_)
+        | NodeEnum::CreateDomainStmt(_)
+        | NodeEnum::CompositeTypeStmt(_)
+        | NodeEnum::CreateRangeStmt(_) => 3,
         NodeEnum::CreateSeqStmt(_) => 4,
         NodeEnum::CreateStmt(_) => 5,
         NodeEnum::CreateFunctionStmt(_) => 6,
@@ -237,7 +307,15 @@ fn create_rank(node: &NodeEnum) -> Option<u8> {
 /// DML and other statements that change data rather than schema.
 fn is_data_statement(node: &NodeEnum) -> bool {
     match node {
-        NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) | NodeEnum::MergeStmt(_) | NodeEnum::CopyStmt(_) | NodeEnum::CallStmt(_) | NodeEnum::DoStmt(_) | NodeEnum::TruncateStmt(_) | NodeEnum::RefreshMatViewStmt(_) => true,
+        NodeEnum::InsertStmt(_)
+        | NodeEnum::UpdateStmt(_)
+        | NodeEnum::DeleteStmt(_)
+        | NodeEnum::MergeStmt(_)
+        | NodeEnum::CopyStmt(_)
+        | NodeEnum::CallStmt(_)
+        | NodeEnum::DoStmt(_)
+        | NodeEnum::TruncateStmt(_)
+        | NodeEnum::RefreshMatViewStmt(_) => true,
         NodeEnum::SelectStmt(s) => !is_set_config(s),
         _ => false,
     }

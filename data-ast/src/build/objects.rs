@@ -2,7 +2,10 @@
 //! sequences, functions, views, indexes, triggers, policies, and verbatim pass-through.
 
 use super::context::{qname, qname_of_list, stmt_kind, Builder};
-use super::table::{annotation_near, def_elem_text, default_sequence, index_elem_column_name, index_elem_sql, node_names};
+use super::table::{
+    annotation_near, def_elem_text, default_sequence, index_elem_column_name, index_elem_sql,
+    node_names,
+};
 use super::Stmt;
 use crate::expr::{self, string_of};
 use crate::model::*;
@@ -21,13 +24,30 @@ impl Builder {
         if s.if_not_exists && self.schema.schemas.contains_key(&s.schemaname) {
             return;
         }
-        if self.record_creation(st, format!("schema:{}", s.schemaname), s.if_not_exists, &format!("schema {}", s.schemaname)) {
-            self.schema.schemas.insert(s.schemaname.clone(), Namespace { name: s.schemaname.clone(), comment: None, origin: st.origin() });
+        if self.record_creation(
+            st,
+            format!("schema:{}", s.schemaname),
+            s.if_not_exists,
+            &format!("schema {}", s.schemaname),
+        ) {
+            self.schema.schemas.insert(
+                s.schemaname.clone(),
+                Namespace {
+                    name: s.schemaname.clone(),
+                    comment: None,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
     pub(crate) fn create_extension(&mut self, st: &Stmt, s: &protobuf::CreateExtensionStmt) {
-        let mut ext = Extension { name: s.extname.clone(), schema: None, version: None, origin: st.origin() };
+        let mut ext = Extension {
+            name: s.extname.clone(),
+            schema: None,
+            version: None,
+            origin: st.origin(),
+        };
         for o in &s.options {
             if let Some(NodeEnum::DefElem(d)) = &o.node {
                 let value = d.arg.as_deref().and_then(string_of);
@@ -41,7 +61,12 @@ impl Builder {
         if s.if_not_exists && self.schema.extensions.contains_key(&ext.name) {
             return;
         }
-        if self.record_creation(st, format!("ext:{}", ext.name), s.if_not_exists, &format!("extension {}", ext.name)) {
+        if self.record_creation(
+            st,
+            format!("ext:{}", ext.name),
+            s.if_not_exists,
+            &format!("extension {}", ext.name),
+        ) {
             self.schema.extensions.insert(ext.name.clone(), ext);
         }
     }
@@ -53,14 +78,29 @@ impl Builder {
         }
         let name = qname_of_list(&s.defnames);
         let mut node = s.clone();
-        node.defnames = vec![super::table::string_node(&name.schema), super::table::string_node(&name.name)];
+        node.defnames = vec![
+            super::table::string_node(&name.schema),
+            super::table::string_node(&name.name),
+        ];
         node.if_not_exists = false;
         let create_sql = self.deparse(st, &NodeEnum::DefineStmt(node));
         if s.if_not_exists && self.schema.collations.contains_key(&name) {
             return;
         }
-        if self.record_creation(st, format!("coll:{name}"), s.if_not_exists, &format!("collation {name}")) {
-            self.schema.collations.insert(name.clone(), Collation { name, create_sql, origin: st.origin() });
+        if self.record_creation(
+            st,
+            format!("coll:{name}"),
+            s.if_not_exists,
+            &format!("collation {name}"),
+        ) {
+            self.schema.collations.insert(
+                name.clone(),
+                Collation {
+                    name,
+                    create_sql,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
@@ -78,22 +118,47 @@ impl Builder {
         let mut not_null = false;
         let mut checks = BTreeMap::new();
         for c in &s.constraints {
-            let Some(NodeEnum::Constraint(c)) = &c.node else { continue };
+            let Some(NodeEnum::Constraint(c)) = &c.node else {
+                continue;
+            };
             match ConstrType::try_from(c.contype) {
                 Ok(ConstrType::ConstrNotnull) => not_null = true,
                 Ok(ConstrType::ConstrNull) => not_null = false,
                 Ok(ConstrType::ConstrDefault) => default = c.raw_expr.as_deref().map(expr::render),
                 Ok(ConstrType::ConstrCheck) => {
                     if let Some(e) = c.raw_expr.as_deref() {
-                        let cname = if c.conname.is_empty() { names::choose_name(&name.name, None, "check", |n| checks.contains_key(n)) } else { c.conname.clone() };
+                        let cname = if c.conname.is_empty() {
+                            names::choose_name(&name.name, None, "check", |n| {
+                                checks.contains_key(n)
+                            })
+                        } else {
+                            c.conname.clone()
+                        };
                         checks.insert(cname, expr::render(e));
                     }
                 }
-                _ => self.error(st, st.origin_loc(c.location), "this domain constraint is not supported"),
+                _ => self.error(
+                    st,
+                    st.origin_loc(c.location),
+                    "this domain constraint is not supported",
+                ),
             }
         }
-        let collation = s.coll_clause.as_ref().map(|c| qname_of_list(&c.collname));
-        self.add_type(st, name, TypeKind::Domain { base: typename::type_ref(tn), collation, default, not_null, checks });
+        let collation = s
+            .coll_clause
+            .as_ref()
+            .map(|c| super::context::collation_name(&c.collname));
+        self.add_type(
+            st,
+            name,
+            TypeKind::Domain {
+                base: typename::type_ref(tn),
+                collation,
+                default,
+                not_null,
+                checks,
+            },
+        );
     }
 
     pub(crate) fn create_composite(&mut self, st: &Stmt, s: &protobuf::CompositeTypeStmt) {
@@ -103,7 +168,15 @@ impl Builder {
             .coldeflist
             .iter()
             .filter_map(|n| match &n.node {
-                Some(NodeEnum::ColumnDef(cd)) => cd.type_name.as_ref().map(|t| (cd.colname.clone(), typename::type_ref(t), cd.coll_clause.as_ref().map(|c| qname_of_list(&c.collname)))),
+                Some(NodeEnum::ColumnDef(cd)) => cd.type_name.as_ref().map(|t| {
+                    (
+                        cd.colname.clone(),
+                        typename::type_ref(t),
+                        cd.coll_clause
+                            .as_ref()
+                            .map(|c| super::context::collation_name(&c.collname)),
+                    )
+                }),
                 _ => None,
             })
             .collect();
@@ -112,10 +185,15 @@ impl Builder {
     }
 
     pub(crate) fn create_range(&mut self, st: &Stmt) {
-        let NodeEnum::CreateRangeStmt(s) = st.node else { return };
+        let NodeEnum::CreateRangeStmt(s) = st.node else {
+            return;
+        };
         let name = qname_of_list(&s.type_name);
         let mut node = s.clone();
-        node.type_name = vec![super::table::string_node(&name.schema), super::table::string_node(&name.name)];
+        node.type_name = vec![
+            super::table::string_node(&name.schema),
+            super::table::string_node(&name.name),
+        ];
         let create_sql = self.deparse(st, &NodeEnum::CreateRangeStmt(node));
         self.add_type(st, name, TypeKind::Range { create_sql });
     }
@@ -123,7 +201,16 @@ impl Builder {
     fn add_type(&mut self, st: &Stmt, name: QName, kind: TypeKind) {
         if self.record_creation(st, format!("type:{name}"), false, &format!("type {name}")) {
             let renamed_from = st.renamed_from().map(expr::parse_dotted_name);
-            self.schema.types.insert(name.clone(), UserType { name, kind, comment: None, renamed_from, origin: st.origin() });
+            self.schema.types.insert(
+                name.clone(),
+                UserType {
+                    name,
+                    kind,
+                    comment: None,
+                    renamed_from,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
@@ -133,7 +220,12 @@ impl Builder {
         if s.if_not_exists && self.schema.sequences.contains_key(&name) {
             return;
         }
-        if !self.record_creation(st, format!("rel:{name}"), s.if_not_exists, &format!("sequence {name}")) {
+        if !self.record_creation(
+            st,
+            format!("rel:{name}"),
+            s.if_not_exists,
+            &format!("sequence {name}"),
+        ) {
             return;
         }
         self.take_relation(name.clone());
@@ -141,10 +233,12 @@ impl Builder {
             .options
             .iter()
             .find_map(|o| match &o.node {
-                Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
-                    Some(NodeEnum::TypeName(t)) => Some(typename::type_ref(t).sql),
-                    _ => None,
-                },
+                Some(NodeEnum::DefElem(d)) if d.defname == "as" => {
+                    match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                        Some(NodeEnum::TypeName(t)) => Some(typename::type_ref(t).sql),
+                        _ => None,
+                    }
+                }
                 _ => None,
             })
             .unwrap_or_else(|| "bigint".to_string());
@@ -154,7 +248,13 @@ impl Builder {
     }
 
     /// Applies `CREATE/ALTER SEQUENCE` options; on create, unset bounds follow the increment's sign.
-    pub(crate) fn apply_sequence_options(&mut self, st: &Stmt, seq: &mut Sequence, options: &[Node], creating: bool) {
+    pub(crate) fn apply_sequence_options(
+        &mut self,
+        st: &Stmt,
+        seq: &mut Sequence,
+        options: &[Node],
+        creating: bool,
+    ) {
         let (mut min, mut max, mut start) = (None, None, None);
         let type_bounds = |t: &str| match t {
             "smallint" => (i16::MIN as i64, i16::MAX as i64),
@@ -162,11 +262,15 @@ impl Builder {
             _ => (i64::MIN, i64::MAX),
         };
         for o in options {
-            let Some(NodeEnum::DefElem(d)) = &o.node else { continue };
+            let Some(NodeEnum::DefElem(d)) = &o.node else {
+                continue;
+            };
             let num = d.arg.as_deref().and_then(int_value);
             match d.defname.as_str() {
                 "as" => {
-                    if let Some(NodeEnum::TypeName(t)) = d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                    if let Some(NodeEnum::TypeName(t)) =
+                        d.arg.as_deref().and_then(|a| a.node.as_ref())
+                    {
                         seq.data_type = typename::type_ref(t).sql;
                     }
                 }
@@ -176,7 +280,10 @@ impl Builder {
                 "start" => start = num,
                 "restart" => {}
                 "cache" => seq.cache = num.unwrap_or(1),
-                "cycle" => seq.cycle = matches!(d.arg.as_deref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval) || d.arg.is_none(),
+                "cycle" => {
+                    seq.cycle = matches!(d.arg.as_deref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval)
+                        || d.arg.is_none()
+                }
                 "owned_by" => {
                     let parts: Vec<String> = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
                         Some(NodeEnum::List(l)) => l.items.iter().filter_map(string_of).collect(),
@@ -185,12 +292,18 @@ impl Builder {
                     seq.owned_by = match parts.as_slice() {
                         [none] if none == "none" => None,
                         [table, col] => Some((QName::new("public", table.clone()), col.clone())),
-                        [schema, table, col] => Some((QName::new(schema.clone(), table.clone()), col.clone())),
+                        [schema, table, col] => {
+                            Some((QName::new(schema.clone(), table.clone()), col.clone()))
+                        }
                         _ => None,
                     };
                 }
                 "sequence_name" | "logged" | "unlogged" => {}
-                other => self.warn(st, st.origin_loc(d.location), format!("sequence option {other} is not modelled and is ignored")),
+                other => self.warn(
+                    st,
+                    st.origin_loc(d.location),
+                    format!("sequence option {other} is not modelled and is ignored"),
+                ),
             }
         }
         let (tmin, tmax) = type_bounds(&seq.data_type);
@@ -212,28 +325,49 @@ impl Builder {
         let mut deps = Vec::new();
         let mut signature = Vec::new();
         for p in &s.parameters {
-            let Some(NodeEnum::FunctionParameter(fp)) = &p.node else { continue };
+            let Some(NodeEnum::FunctionParameter(fp)) = &p.node else {
+                continue;
+            };
             let Some(tn) = &fp.arg_type else { continue };
             let ty = typename::type_ref(tn);
             if let Some(u) = &ty.user_type {
                 deps.push(Dep::Type(u.clone()));
             }
-            let mode = protobuf::FunctionParameterMode::try_from(fp.mode).unwrap_or(protobuf::FunctionParameterMode::FuncParamIn);
-            if matches!(mode, protobuf::FunctionParameterMode::FuncParamIn | protobuf::FunctionParameterMode::FuncParamInout | protobuf::FunctionParameterMode::FuncParamVariadic | protobuf::FunctionParameterMode::FuncParamDefault) {
+            let mode = protobuf::FunctionParameterMode::try_from(fp.mode)
+                .unwrap_or(protobuf::FunctionParameterMode::FuncParamIn);
+            if matches!(
+                mode,
+                protobuf::FunctionParameterMode::FuncParamIn
+                    | protobuf::FunctionParameterMode::FuncParamInout
+                    | protobuf::FunctionParameterMode::FuncParamVariadic
+                    | protobuf::FunctionParameterMode::FuncParamDefault
+            ) {
                 args.push(ty.sql.clone());
             }
-            let default = fp.defexpr.as_deref().map(|d| expr::render(d).sql).unwrap_or_default();
+            let default = fp
+                .defexpr
+                .as_deref()
+                .map(|d| expr::render(d).sql)
+                .unwrap_or_default();
             signature.push(format!("{:?} {} {} {}", mode, fp.name, ty.sql, default));
         }
         let ret = s.return_type.as_ref().map(typename::type_ref);
         if let Some(u) = ret.as_ref().and_then(|r| r.user_type.clone()) {
             deps.push(Dep::Type(u));
         }
-        signature.push(format!("returns {}", ret.map(|r| r.sql).unwrap_or_default()));
-        let id = FuncId { name: name.clone(), args };
+        signature.push(format!(
+            "returns {}",
+            ret.map(|r| r.sql).unwrap_or_default()
+        ));
+        let id = FuncId {
+            name: name.clone(),
+            args,
+        };
         // SQL-language bodies are checked when created, so what they use must exist first.
         let language = s.options.iter().find_map(|o| match &o.node {
-            Some(NodeEnum::DefElem(d)) if d.defname == "language" => d.arg.as_deref().and_then(string_of),
+            Some(NodeEnum::DefElem(d)) if d.defname == "language" => {
+                d.arg.as_deref().and_then(string_of)
+            }
             _ => None,
         });
         if let Some(body) = s.sql_body.as_deref().and_then(|b| b.node.as_ref()) {
@@ -252,12 +386,27 @@ impl Builder {
         deps.dedup();
         let mut node = s.clone();
         node.replace = false;
-        node.funcname = vec![super::table::string_node(&name.schema), super::table::string_node(&name.name)];
+        node.funcname = vec![
+            super::table::string_node(&name.schema),
+            super::table::string_node(&name.name),
+        ];
         let create_sql = self.deparse(st, &NodeEnum::CreateFunctionStmt(Box::new(node)));
         let what = format!("function {id}");
         if self.record_creation(st, format!("func:{id}"), s.replace, &what) {
             let renamed_from = st.renamed_from().map(expr::parse_dotted_name);
-            self.schema.functions.insert(id.clone(), Function { id, is_procedure: s.is_procedure, create_sql, signature: signature.join("; "), deps, comment: None, renamed_from, origin: st.origin() });
+            self.schema.functions.insert(
+                id.clone(),
+                Function {
+                    id,
+                    is_procedure: s.is_procedure,
+                    create_sql,
+                    signature: signature.join("; "),
+                    deps,
+                    comment: None,
+                    renamed_from,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
@@ -265,7 +414,11 @@ impl Builder {
         let Some(rv) = &s.view else { return };
         let name = qname(rv);
         if rv.relpersistence == "t" {
-            self.error(st, st.origin_loc(rv.location), "temporary views cannot be part of golden SQL");
+            self.error(
+                st,
+                st.origin_loc(rv.location),
+                "temporary views cannot be part of golden SQL",
+            );
             return;
         }
         let mut node = s.clone();
@@ -283,7 +436,9 @@ impl Builder {
             self.error(st, st.origin(), "CREATE TABLE ... AS copies data at one moment; declare the table with CREATE TABLE and its rows in sql/data");
             return;
         }
-        let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else { return };
+        let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
+            return;
+        };
         let name = qname(rv);
         let mut node = s.clone();
         node.if_not_exists = false;
@@ -295,12 +450,39 @@ impl Builder {
         self.add_view(st, name, true, create_sql, deps, false);
     }
 
-    fn add_view(&mut self, st: &Stmt, name: QName, materialized: bool, create_sql: String, deps: Vec<Dep>, replace: bool) {
-        let what = format!("{} {name}", if materialized { "materialized view" } else { "view" });
+    fn add_view(
+        &mut self,
+        st: &Stmt,
+        name: QName,
+        materialized: bool,
+        create_sql: String,
+        deps: Vec<Dep>,
+        replace: bool,
+    ) {
+        let what = format!(
+            "{} {name}",
+            if materialized {
+                "materialized view"
+            } else {
+                "view"
+            }
+        );
         if self.record_creation(st, format!("rel:{name}"), replace, &what) {
             self.take_relation(name.clone());
             let renamed_from = st.renamed_from().map(expr::parse_dotted_name);
-            self.schema.views.insert(name.clone(), View { name, materialized, create_sql, deps, comment: None, column_comments: BTreeMap::new(), renamed_from, origin: st.origin() });
+            self.schema.views.insert(
+                name.clone(),
+                View {
+                    name,
+                    materialized,
+                    create_sql,
+                    deps,
+                    comment: None,
+                    column_comments: BTreeMap::new(),
+                    renamed_from,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
@@ -322,8 +504,19 @@ impl Builder {
                     cols.push(candidate);
                 }
             }
-            let label = if s.primary { "pkey" } else if !s.exclude_op_names.is_empty() { "excl" } else { "idx" };
-            let chosen = names::choose_name(&table.name, Some(&names::column_addition(&cols)), label, |n| self.relation_taken(&QName::new(&table.schema, n)));
+            let label = if s.primary {
+                "pkey"
+            } else if !s.exclude_op_names.is_empty() {
+                "excl"
+            } else {
+                "idx"
+            };
+            let chosen = names::choose_name(
+                &table.name,
+                Some(&names::column_addition(&cols)),
+                label,
+                |n| self.relation_taken(&QName::new(&table.schema, n)),
+            );
             QName::new(&table.schema, chosen)
         } else {
             QName::new(&table.schema, &s.idxname)
@@ -332,16 +525,24 @@ impl Builder {
             return;
         }
         let mut deps = vec![Dep::Relation(table.clone())];
-        let elems: Vec<String> = s.index_params.iter().filter_map(|p| match &p.node {
-            Some(NodeEnum::IndexElem(e)) => {
-                if !e.name.is_empty() {
-                    deps.push(Dep::Column(table.clone(), e.name.clone()));
+        let elems: Vec<String> = s
+            .index_params
+            .iter()
+            .filter_map(|p| match &p.node {
+                Some(NodeEnum::IndexElem(e)) => {
+                    if !e.name.is_empty() {
+                        deps.push(Dep::Column(table.clone(), e.name.clone()));
+                    }
+                    Some(index_elem_sql(e, &mut deps))
                 }
-                Some(index_elem_sql(e, &mut deps))
-            }
-            _ => None,
-        }).collect();
-        let method = if s.access_method.is_empty() { "btree" } else { &s.access_method };
+                _ => None,
+            })
+            .collect();
+        let method = if s.access_method.is_empty() {
+            "btree"
+        } else {
+            &s.access_method
+        };
         let mut sql = format!(
             "CREATE {}INDEX {} ON {}{} USING {} ({})",
             if s.unique { "UNIQUE " } else { "" },
@@ -356,13 +557,26 @@ impl Builder {
             for c in &inc {
                 deps.push(Dep::Column(table.clone(), c.clone()));
             }
-            sql.push_str(&format!(" INCLUDE ({})", inc.iter().map(|c| quote::ident(c)).collect::<Vec<_>>().join(", ")));
+            sql.push_str(&format!(
+                " INCLUDE ({})",
+                inc.iter()
+                    .map(|c| quote::ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         if s.nulls_not_distinct {
             sql.push_str(" NULLS NOT DISTINCT");
         }
         if !s.options.is_empty() {
-            sql.push_str(&format!(" WITH ({})", s.options.iter().filter_map(def_elem_text).collect::<Vec<_>>().join(", ")));
+            sql.push_str(&format!(
+                " WITH ({})",
+                s.options
+                    .iter()
+                    .filter_map(def_elem_text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         if let Some(w) = s.where_clause.as_deref() {
             let e = expr::render(w);
@@ -376,7 +590,18 @@ impl Builder {
         deps.sort();
         deps.dedup();
         let renamed_from = st.renamed_from().map(|r| expr::parse_dotted_name(r).name);
-        self.schema.indexes.insert(name.clone(), Index { name, table, create_sql: sql, deps, comment: None, renamed_from, origin });
+        self.schema.indexes.insert(
+            name.clone(),
+            Index {
+                name,
+                table,
+                create_sql: sql,
+                deps,
+                comment: None,
+                renamed_from,
+                origin,
+            },
+        );
     }
 
     pub(crate) fn create_trigger(&mut self, st: &Stmt, s: &protobuf::CreateTrigStmt) {
@@ -400,8 +625,24 @@ impl Builder {
         }
         let create_sql = self.deparse(st, &NodeEnum::CreateTrigStmt(Box::new(node)));
         let key = (table.clone(), s.trigname.clone());
-        if self.record_creation(st, format!("trigger:{}:{}", table, s.trigname), s.replace, &format!("trigger {} on {}", s.trigname, table)) {
-            self.schema.triggers.insert(key, Trigger { table, name: s.trigname.clone(), create_sql, deps, comment: None, origin: st.origin() });
+        if self.record_creation(
+            st,
+            format!("trigger:{}:{}", table, s.trigname),
+            s.replace,
+            &format!("trigger {} on {}", s.trigname, table),
+        ) {
+            self.schema.triggers.insert(
+                key,
+                Trigger {
+                    table,
+                    name: s.trigname.clone(),
+                    create_sql,
+                    deps,
+                    enabled: "ENABLE".to_string(),
+                    comment: None,
+                    origin: st.origin(),
+                },
+            );
         }
     }
 
@@ -412,15 +653,26 @@ impl Builder {
             table: table.clone(),
             name: s.policy_name.clone(),
             permissive: s.permissive,
-            command: if s.cmd_name.is_empty() { "all".to_string() } else { s.cmd_name.clone() },
+            command: if s.cmd_name.is_empty() {
+                "all".to_string()
+            } else {
+                s.cmd_name.clone()
+            },
             roles: role_names(&s.roles),
             using: expr::render_opt(&s.qual),
             check: expr::render_opt(&s.with_check),
             comment: None,
             origin: st.origin(),
         };
-        if self.record_creation(st, format!("policy:{}:{}", table, s.policy_name), false, &format!("policy {} on {}", s.policy_name, table)) {
-            self.schema.policies.insert((table, s.policy_name.clone()), policy);
+        if self.record_creation(
+            st,
+            format!("policy:{}:{}", table, s.policy_name),
+            false,
+            &format!("policy {} on {}", s.policy_name, table),
+        ) {
+            self.schema
+                .policies
+                .insert((table, s.policy_name.clone()), policy);
         }
     }
 
@@ -429,7 +681,11 @@ impl Builder {
         let kind = stmt_kind(st.node);
         let sql = self.deparse(st, st.node);
         self.warn(st, st.origin(), format!("{kind} is passed through as written: it is created when new, but never altered or dropped by a plan"));
-        self.schema.passthrough.push(Passthrough { kind, sql, origin: st.origin() });
+        self.schema.passthrough.push(Passthrough {
+            kind,
+            sql,
+            origin: st.origin(),
+        });
     }
 
     /// Deparses a statement; on failure reports an error and falls back to the source text.
@@ -437,7 +693,11 @@ impl Builder {
         match expr::deparse_stmt(node) {
             Ok(sql) => sql,
             Err(e) => {
-                self.error(st, st.origin(), format!("could not render this statement: {e}"));
+                self.error(
+                    st,
+                    st.origin(),
+                    format!("could not render this statement: {e}"),
+                );
                 st.text.to_string()
             }
         }
@@ -449,13 +709,15 @@ pub(crate) fn role_names(roles: &[Node]) -> Vec<String> {
     let mut out: Vec<String> = roles
         .iter()
         .filter_map(|r| match &r.node {
-            Some(NodeEnum::RoleSpec(rs)) => Some(match protobuf::RoleSpecType::try_from(rs.roletype) {
-                Ok(protobuf::RoleSpecType::RolespecPublic) => "public".to_string(),
-                Ok(protobuf::RoleSpecType::RolespecCurrentUser) => "CURRENT_USER".to_string(),
-                Ok(protobuf::RoleSpecType::RolespecCurrentRole) => "CURRENT_ROLE".to_string(),
-                Ok(protobuf::RoleSpecType::RolespecSessionUser) => "SESSION_USER".to_string(),
-                _ => quote::ident(&rs.rolename),
-            }),
+            Some(NodeEnum::RoleSpec(rs)) => {
+                Some(match protobuf::RoleSpecType::try_from(rs.roletype) {
+                    Ok(protobuf::RoleSpecType::RolespecPublic) => "public".to_string(),
+                    Ok(protobuf::RoleSpecType::RolespecCurrentUser) => "CURRENT_USER".to_string(),
+                    Ok(protobuf::RoleSpecType::RolespecCurrentRole) => "CURRENT_ROLE".to_string(),
+                    Ok(protobuf::RoleSpecType::RolespecSessionUser) => "SESSION_USER".to_string(),
+                    _ => quote::ident(&rs.rolename),
+                })
+            }
             _ => None,
         })
         .collect();
@@ -479,11 +741,13 @@ fn int_value(n: &Node) -> Option<i64> {
 /// The `AS '...'` body of a function.
 fn function_body(s: &protobuf::CreateFunctionStmt) -> Option<String> {
     s.options.iter().find_map(|o| match &o.node {
-        Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
-            Some(NodeEnum::List(l)) => l.items.first().and_then(string_of),
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        },
+        Some(NodeEnum::DefElem(d)) if d.defname == "as" => {
+            match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(NodeEnum::List(l)) => l.items.first().and_then(string_of),
+                Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                _ => None,
+            }
+        }
         _ => None,
     })
 }
@@ -491,7 +755,9 @@ fn function_body(s: &protobuf::CreateFunctionStmt) -> Option<String> {
 /// Relations, functions and types a view's query uses (CTE names excluded).
 fn query_deps(query: Option<&Node>) -> Vec<Dep> {
     let mut deps = Vec::new();
-    let Some(q) = query.and_then(|q| q.node.as_ref()) else { return deps };
+    let Some(q) = query.and_then(|q| q.node.as_ref()) else {
+        return deps;
+    };
     expr::collect_deps(q, &mut deps);
     let mut ctes = Vec::new();
     for (child, _, _, _) in q.nodes() {

@@ -4,7 +4,9 @@
 use super::context::{qname, Builder};
 use super::Stmt;
 use crate::expr::{self, string_of};
-use crate::model::{Column, Constraint, ConstraintKind, Dep, Expr, QName, Sequence, Table, TypeRef};
+use crate::model::{
+    Column, Constraint, ConstraintKind, Dep, Expr, QName, Sequence, Table, TypeRef,
+};
 use crate::names;
 use crate::quote;
 use crate::typename;
@@ -25,11 +27,19 @@ impl Builder {
         let name = qname(rv);
         let origin = st.origin_loc(rv.location);
         if rv.relpersistence == "t" {
-            self.error(st, origin, "temporary tables are session objects and cannot be part of golden SQL");
+            self.error(
+                st,
+                origin,
+                "temporary tables are session objects and cannot be part of golden SQL",
+            );
             return;
         }
         if s.of_typename.is_some() {
-            self.error(st, origin, "typed tables (CREATE TABLE ... OF type) are not supported yet");
+            self.error(
+                st,
+                origin,
+                "typed tables (CREATE TABLE ... OF type) are not supported yet",
+            );
             return;
         }
         if s.if_not_exists && self.schema.tables.contains_key(&name) {
@@ -53,12 +63,20 @@ impl Builder {
             renamed_from: st.renamed_from().map(|r| expr::parse_dotted_name(r)),
             origin,
         };
-        let parents: Vec<QName> = s.inh_relations.iter().filter_map(|n| match &n.node {
-            Some(NodeEnum::RangeVar(r)) => Some(qname(r)),
-            _ => None,
-        }).collect();
+        let parents: Vec<QName> = s
+            .inh_relations
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(NodeEnum::RangeVar(r)) => Some(qname(r)),
+                _ => None,
+            })
+            .collect();
         match &s.partbound {
-            Some(bound) => table.partition_of = parents.first().map(|p| (p.clone(), partition_bound_sql(bound))),
+            Some(bound) => {
+                table.partition_of = parents
+                    .first()
+                    .map(|p| (p.clone(), partition_bound_sql(bound)))
+            }
             None => table.inherits = parents,
         }
         self.take_relation(name.clone());
@@ -69,20 +87,34 @@ impl Builder {
                 Some(NodeEnum::ColumnDef(cd)) => {
                     if let Some(col) = self.column(st, &mut table, cd, &mut pending) {
                         if table.column(&col.name).is_some() {
-                            self.error(st, col.origin.clone(), format!("column \"{}\" is declared twice", col.name));
+                            self.error(
+                                st,
+                                col.origin.clone(),
+                                format!("column \"{}\" is declared twice", col.name),
+                            );
                         } else {
                             table.columns.push(col);
                         }
                     }
                 }
-                Some(NodeEnum::Constraint(c)) => pending.push(PendingConstraint { node: (**c).clone(), column: None }),
-                Some(NodeEnum::TableLikeClause(_)) => self.error(st, st.origin(), "CREATE TABLE ... (LIKE ...) is not supported: write the columns out"),
+                Some(NodeEnum::Constraint(c)) => pending.push(PendingConstraint {
+                    node: (**c).clone(),
+                    column: None,
+                }),
+                Some(NodeEnum::TableLikeClause(_)) => self.error(
+                    st,
+                    st.origin(),
+                    "CREATE TABLE ... (LIKE ...) is not supported: write the columns out",
+                ),
                 _ => {}
             }
         }
         for c in &s.constraints {
             if let Some(NodeEnum::Constraint(c)) = &c.node {
-                pending.push(PendingConstraint { node: (**c).clone(), column: None });
+                pending.push(PendingConstraint {
+                    node: (**c).clone(),
+                    column: None,
+                });
             }
         }
         self.add_constraints(st, &mut table, pending, true);
@@ -90,16 +122,26 @@ impl Builder {
     }
 
     /// Builds a column; constraints written on it go to `pending`.
-    pub(crate) fn column(&mut self, st: &Stmt, table: &mut Table, cd: &ColumnDef, pending: &mut Vec<PendingConstraint>) -> Option<Column> {
+    pub(crate) fn column(
+        &mut self,
+        st: &Stmt,
+        table: &mut Table,
+        cd: &ColumnDef,
+        pending: &mut Vec<PendingConstraint>,
+    ) -> Option<Column> {
         let origin = st.origin_loc(cd.location);
         let tn = cd.type_name.as_ref()?;
         let mut col = Column {
             name: cd.colname.clone(),
             ty: typename::type_ref(tn),
-            collation: cd.coll_clause.as_ref().map(|c| super::context::qname_of_list(&c.collname)),
+            collation: cd
+                .coll_clause
+                .as_ref()
+                .map(|c| super::context::collation_name(&c.collname)),
             default: None,
             not_null: cd.is_not_null,
             identity: None,
+            identity_options: String::new(),
             generated: None,
             comment: None,
             renamed_from: column_rename(st, cd.location),
@@ -107,9 +149,14 @@ impl Builder {
             origin,
         };
         if let Some(int_type) = typename::serial_kind(tn) {
-            col.ty = TypeRef { sql: int_type.to_string(), user_type: None };
+            col.ty = TypeRef {
+                sql: int_type.to_string(),
+                user_type: None,
+            };
             col.not_null = true;
-            let seq = names::choose_name(&table.name.name, Some(&col.name), "seq", |n| self.relation_taken(&QName::new(&table.name.schema, n)));
+            let seq = names::choose_name(&table.name.name, Some(&col.name), "seq", |n| {
+                self.relation_taken(&QName::new(&table.name.schema, n))
+            });
             let seq_name = QName::new(&table.name.schema, seq);
             self.take_relation(seq_name.clone());
             col.default = Some(nextval_default(&seq_name));
@@ -122,19 +169,36 @@ impl Builder {
             col.default = Some(normalize_default(expr::render(d)));
         }
         for c in &cd.constraints {
-            let Some(NodeEnum::Constraint(c)) = &c.node else { continue };
+            let Some(NodeEnum::Constraint(c)) = &c.node else {
+                continue;
+            };
             match ConstrType::try_from(c.contype) {
                 Ok(ConstrType::ConstrNull) => col.not_null = false,
                 Ok(ConstrType::ConstrNotnull) => col.not_null = true,
-                Ok(ConstrType::ConstrDefault) => col.default = c.raw_expr.as_deref().map(|e| normalize_default(expr::render(e))),
+                Ok(ConstrType::ConstrDefault) => {
+                    col.default = c
+                        .raw_expr
+                        .as_deref()
+                        .map(|e| normalize_default(expr::render(e)))
+                }
                 Ok(ConstrType::ConstrIdentity) => {
                     col.identity = Some(c.generated_when != "d");
                     col.not_null = true;
-                    let seq = names::choose_name(&table.name.name, Some(&col.name), "seq", |n| self.relation_taken(&QName::new(&table.name.schema, n)));
+                    col.identity_options = self.identity_options(st, &col.ty.sql, &c.options);
+                    let seq = names::choose_name(&table.name.name, Some(&col.name), "seq", |n| {
+                        self.relation_taken(&QName::new(&table.name.schema, n))
+                    });
                     self.take_relation(QName::new(&table.name.schema, seq));
                 }
-                Ok(ConstrType::ConstrGenerated) => col.generated = c.raw_expr.as_deref().map(expr::render),
-                Ok(ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrNotDeferrable | ConstrType::ConstrAttrDeferred | ConstrType::ConstrAttrImmediate) => {
+                Ok(ConstrType::ConstrGenerated) => {
+                    col.generated = c.raw_expr.as_deref().map(expr::render)
+                }
+                Ok(
+                    ConstrType::ConstrAttrDeferrable
+                    | ConstrType::ConstrAttrNotDeferrable
+                    | ConstrType::ConstrAttrDeferred
+                    | ConstrType::ConstrAttrImmediate,
+                ) => {
                     if let Some(last) = pending.last_mut() {
                         apply_attribute(&mut last.node, c.contype);
                     }
@@ -142,16 +206,24 @@ impl Builder {
                 Ok(ConstrType::ConstrAttrEnforced | ConstrType::ConstrAttrNotEnforced) => {}
                 _ => {
                     let mut node = (**c).clone();
-                    if node.contype == ConstrType::ConstrForeign as i32 && node.fk_attrs.is_empty() {
+                    if node.contype == ConstrType::ConstrForeign as i32 && node.fk_attrs.is_empty()
+                    {
                         node.fk_attrs = vec![string_node(&col.name)];
                     }
-                    if matches!(ConstrType::try_from(node.contype), Ok(ConstrType::ConstrPrimary | ConstrType::ConstrUnique)) && node.keys.is_empty() {
+                    if matches!(
+                        ConstrType::try_from(node.contype),
+                        Ok(ConstrType::ConstrPrimary | ConstrType::ConstrUnique)
+                    ) && node.keys.is_empty()
+                    {
                         node.keys = vec![string_node(&col.name)];
                     }
                     if node.contype == ConstrType::ConstrPrimary as i32 {
                         col.not_null = true;
                     }
-                    pending.push(PendingConstraint { node, column: Some(col.name.clone()) });
+                    pending.push(PendingConstraint {
+                        node,
+                        column: Some(col.name.clone()),
+                    });
                 }
             }
         }
@@ -165,15 +237,45 @@ impl Builder {
     /// Names and adds constraints in the order PostgreSQL does: index-backed ones first
     /// (duplicates of the primary key dropped, as the server does in CREATE TABLE), then
     /// CHECK, then foreign keys.
-    pub(crate) fn add_constraints(&mut self, st: &Stmt, table: &mut Table, pending: Vec<PendingConstraint>, in_create: bool) {
-        let kind = |p: &PendingConstraint| ConstrType::try_from(p.node.contype).unwrap_or(ConstrType::Undefined);
-        let mut index_backed: Vec<&PendingConstraint> = pending.iter().filter(|p| matches!(kind(p), ConstrType::ConstrPrimary | ConstrType::ConstrUnique | ConstrType::ConstrExclusion)).collect();
-        index_backed.sort_by_key(|p| if kind(p) == ConstrType::ConstrPrimary { 0 } else { 1 });
+    pub(crate) fn add_constraints(
+        &mut self,
+        st: &Stmt,
+        table: &mut Table,
+        pending: Vec<PendingConstraint>,
+        in_create: bool,
+    ) {
+        let kind = |p: &PendingConstraint| {
+            ConstrType::try_from(p.node.contype).unwrap_or(ConstrType::Undefined)
+        };
+        let mut index_backed: Vec<&PendingConstraint> = pending
+            .iter()
+            .filter(|p| {
+                matches!(
+                    kind(p),
+                    ConstrType::ConstrPrimary
+                        | ConstrType::ConstrUnique
+                        | ConstrType::ConstrExclusion
+                )
+            })
+            .collect();
+        index_backed.sort_by_key(|p| {
+            if kind(p) == ConstrType::ConstrPrimary {
+                0
+            } else {
+                1
+            }
+        });
         let mut seen: Vec<(Vec<String>, Vec<String>, bool, bool, bool)> = Vec::new();
         for p in index_backed {
             let c = &p.node;
             if kind(p) != ConstrType::ConstrExclusion && c.indexname.is_empty() {
-                let key = (node_names(&c.keys), node_names(&c.including), c.nulls_not_distinct, c.deferrable, c.initdeferred);
+                let key = (
+                    node_names(&c.keys),
+                    node_names(&c.including),
+                    c.nulls_not_distinct,
+                    c.deferrable,
+                    c.initdeferred,
+                );
                 if in_create && seen.contains(&key) {
                     continue;
                 }
@@ -181,10 +283,16 @@ impl Builder {
             }
             self.add_one_constraint(st, table, p);
         }
-        for p in pending.iter().filter(|p| kind(p) == ConstrType::ConstrCheck) {
+        for p in pending
+            .iter()
+            .filter(|p| kind(p) == ConstrType::ConstrCheck)
+        {
             self.add_one_constraint(st, table, p);
         }
-        for p in pending.iter().filter(|p| kind(p) == ConstrType::ConstrForeign) {
+        for p in pending
+            .iter()
+            .filter(|p| kind(p) == ConstrType::ConstrForeign)
+        {
             self.add_one_constraint(st, table, p);
         }
     }
@@ -199,10 +307,21 @@ impl Builder {
             // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's.
             let index_name = QName::new(&schema, &c.indexname);
             let Some(index) = self.schema.indexes.remove(&index_name) else {
-                self.error(st, origin, format!("index \"{}\" named in USING INDEX is not declared", c.indexname));
+                self.error(
+                    st,
+                    origin,
+                    format!(
+                        "index \"{}\" named in USING INDEX is not declared",
+                        c.indexname
+                    ),
+                );
                 return;
             };
-            let name = if c.conname.is_empty() { c.indexname.clone() } else { c.conname.clone() };
+            let name = if c.conname.is_empty() {
+                c.indexname.clone()
+            } else {
+                c.conname.clone()
+            };
             let columns = index_columns(&index.create_sql);
             let kind = if ctype == ConstrType::ConstrPrimary {
                 for col in &columns {
@@ -210,12 +329,22 @@ impl Builder {
                         column.not_null = true;
                     }
                 }
-                ConstraintKind::PrimaryKey { columns, include: Vec::new() }
+                ConstraintKind::PrimaryKey {
+                    columns,
+                    include: Vec::new(),
+                }
             } else {
-                ConstraintKind::Unique { columns, include: Vec::new(), nulls_not_distinct: index.create_sql.contains("NULLS NOT DISTINCT") }
+                ConstraintKind::Unique {
+                    columns,
+                    include: Vec::new(),
+                    nulls_not_distinct: index.create_sql.contains("NULLS NOT DISTINCT"),
+                }
             };
             self.take_constraint(&schema, &name);
-            table.constraints.insert(name.clone(), constraint(name, kind, c, origin, constraint_rename(st, c.location)));
+            table.constraints.insert(
+                name.clone(),
+                constraint(name, kind, c, origin, constraint_rename(st, c.location)),
+            );
             return;
         }
         let kind = match ctype {
@@ -226,11 +355,20 @@ impl Builder {
                         column.not_null = true;
                     }
                 }
-                ConstraintKind::PrimaryKey { columns, include: node_names(&c.including) }
+                ConstraintKind::PrimaryKey {
+                    columns,
+                    include: node_names(&c.including),
+                }
             }
-            ConstrType::ConstrUnique => ConstraintKind::Unique { columns: node_names(&c.keys), include: node_names(&c.including), nulls_not_distinct: c.nulls_not_distinct },
+            ConstrType::ConstrUnique => ConstraintKind::Unique {
+                columns: node_names(&c.keys),
+                include: node_names(&c.including),
+                nulls_not_distinct: c.nulls_not_distinct,
+            },
             ConstrType::ConstrCheck => match c.raw_expr.as_deref() {
-                Some(e) => ConstraintKind::Check { expr: expr::render(e) },
+                Some(e) => ConstraintKind::Check {
+                    expr: expr::render(e),
+                },
                 None => return,
             },
             ConstrType::ConstrForeign => {
@@ -264,53 +402,100 @@ impl Builder {
             self.generated_constraint_name(table, &kind, c, p.column.as_deref())
         };
         if table.constraints.contains_key(&name) {
-            self.error(st, origin, format!("constraint \"{name}\" is declared twice on {}", table.name));
+            self.error(
+                st,
+                origin,
+                format!("constraint \"{name}\" is declared twice on {}", table.name),
+            );
             return;
         }
         self.take_constraint(&schema, &name);
-        if matches!(kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclude { .. }) {
+        if matches!(
+            kind,
+            ConstraintKind::PrimaryKey { .. }
+                | ConstraintKind::Unique { .. }
+                | ConstraintKind::Exclude { .. }
+        ) {
             self.take_relation(QName::new(&schema, &name));
         }
         let _ = tname;
-        table.constraints.insert(name.clone(), constraint(name, kind, c, origin, constraint_rename(st, c.location)));
+        table.constraints.insert(
+            name.clone(),
+            constraint(name, kind, c, origin, constraint_rename(st, c.location)),
+        );
     }
 
     /// The name PostgreSQL gives an unnamed constraint.
-    fn generated_constraint_name(&self, table: &Table, kind: &ConstraintKind, c: &protobuf::Constraint, column: Option<&str>) -> String {
+    fn generated_constraint_name(
+        &self,
+        table: &Table,
+        kind: &ConstraintKind,
+        c: &protobuf::Constraint,
+        column: Option<&str>,
+    ) -> String {
         let schema = &table.name.schema;
         let t = &table.name.name;
-        let rel_taken = |n: &str| self.relation_taken(&QName::new(schema, n)) || self.constraint_taken(schema, n);
-        let con_taken = |n: &str| self.constraint_taken(schema, n) || table.constraints.contains_key(n);
+        let rel_taken = |n: &str| {
+            self.relation_taken(&QName::new(schema, n)) || self.constraint_taken(schema, n)
+        };
+        let con_taken =
+            |n: &str| self.constraint_taken(schema, n) || table.constraints.contains_key(n);
         match kind {
             ConstraintKind::PrimaryKey { .. } => names::choose_name(t, None, "pkey", rel_taken),
-            ConstraintKind::Unique { columns, .. } => names::choose_name(t, Some(&names::column_addition(columns)), "key", rel_taken),
+            ConstraintKind::Unique { columns, .. } => {
+                names::choose_name(t, Some(&names::column_addition(columns)), "key", rel_taken)
+            }
             ConstraintKind::Exclude { .. } => {
-                let cols: Vec<String> = c.exclusions.iter().filter_map(|pair| match &pair.node {
-                    Some(NodeEnum::List(l)) => l.items.first().and_then(|e| match &e.node {
-                        Some(NodeEnum::IndexElem(ie)) => Some(index_elem_column_name(ie)),
+                let cols: Vec<String> = c
+                    .exclusions
+                    .iter()
+                    .filter_map(|pair| match &pair.node {
+                        Some(NodeEnum::List(l)) => l.items.first().and_then(|e| match &e.node {
+                            Some(NodeEnum::IndexElem(ie)) => Some(index_elem_column_name(ie)),
+                            _ => None,
+                        }),
                         _ => None,
-                    }),
-                    _ => None,
-                }).collect();
+                    })
+                    .collect();
                 names::choose_name(t, Some(&names::column_addition(&cols)), "excl", rel_taken)
             }
             ConstraintKind::Check { .. } => {
-                let cols = c.raw_expr.as_deref().map(referenced_columns).unwrap_or_default();
-                let col = if cols.len() == 1 { Some(cols[0].clone()) } else { None };
+                let cols = c
+                    .raw_expr
+                    .as_deref()
+                    .map(referenced_columns)
+                    .unwrap_or_default();
+                let col = if cols.len() == 1 {
+                    Some(cols[0].clone())
+                } else {
+                    None
+                };
                 let col = col.or_else(|| column.filter(|_| cols.is_empty()).map(str::to_string));
                 names::choose_name(t, col.as_deref(), "check", con_taken)
             }
-            ConstraintKind::ForeignKey { columns, .. } => names::choose_name(t, Some(&names::column_addition(columns)), "fkey", con_taken),
+            ConstraintKind::ForeignKey { columns, .. } => {
+                names::choose_name(t, Some(&names::column_addition(columns)), "fkey", con_taken)
+            }
         }
     }
 
     /// Fills referenced columns of foreign keys written without them from the referenced
     /// table's primary key.
     pub(crate) fn resolve_foreign_keys(&mut self) {
-        let pks: BTreeMap<QName, Vec<String>> = self.schema.tables.iter().filter_map(|(n, t)| t.primary_key().map(|pk| (n.clone(), pk.to_vec()))).collect();
+        let pks: BTreeMap<QName, Vec<String>> = self
+            .schema
+            .tables
+            .iter()
+            .filter_map(|(n, t)| t.primary_key().map(|pk| (n.clone(), pk.to_vec())))
+            .collect();
         for table in self.schema.tables.values_mut() {
             for c in table.constraints.values_mut() {
-                if let ConstraintKind::ForeignKey { table: target, ref_columns, .. } = &mut c.kind {
+                if let ConstraintKind::ForeignKey {
+                    table: target,
+                    ref_columns,
+                    ..
+                } = &mut c.kind
+                {
                     if ref_columns.is_empty() {
                         if let Some(pk) = pks.get(target) {
                             *ref_columns = pk.clone();
@@ -322,7 +507,13 @@ impl Builder {
     }
 }
 
-fn constraint(name: String, kind: ConstraintKind, c: &protobuf::Constraint, origin: crate::source::Origin, renamed_from: Option<String>) -> Constraint {
+fn constraint(
+    name: String,
+    kind: ConstraintKind,
+    c: &protobuf::Constraint,
+    origin: crate::source::Origin,
+    renamed_from: Option<String>,
+) -> Constraint {
     Constraint {
         name,
         kind,
@@ -351,7 +542,11 @@ fn apply_attribute(c: &mut protobuf::Constraint, attr: i32) {
 
 /// A `String` node.
 pub(crate) fn string_node(s: &str) -> Node {
-    Node { node: Some(NodeEnum::String(protobuf::String { sval: s.to_string() })) }
+    Node {
+        node: Some(NodeEnum::String(protobuf::String {
+            sval: s.to_string(),
+        })),
+    }
 }
 
 /// The strings of a list of `String` (or `IndexElem`) nodes.
@@ -390,7 +585,18 @@ pub(crate) fn referenced_columns(node: &Node) -> Vec<String> {
 
 /// The text of an `ON UPDATE` / `ON DELETE` action.
 fn fk_action(code: &str, set_cols: &[Node]) -> String {
-    let cols = if set_cols.is_empty() { String::new() } else { format!(" ({})", node_names(set_cols).iter().map(|c| quote::ident(c)).collect::<Vec<_>>().join(", ")) };
+    let cols = if set_cols.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({})",
+            node_names(set_cols)
+                .iter()
+                .map(|c| quote::ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     match code {
         "r" => "RESTRICT".to_string(),
         "c" => "CASCADE".to_string(),
@@ -413,7 +619,12 @@ fn exclusion_body(c: &protobuf::Constraint) -> (String, Vec<Dep>) {
                     _ => return None,
                 };
                 let op = match &l.items[1].node {
-                    Some(NodeEnum::List(ops)) => ops.items.iter().filter_map(string_of).collect::<Vec<_>>().join("."),
+                    Some(NodeEnum::List(ops)) => ops
+                        .items
+                        .iter()
+                        .filter_map(string_of)
+                        .collect::<Vec<_>>()
+                        .join("."),
                     _ => return None,
                 };
                 Some(format!("{elem} WITH {op}"))
@@ -421,10 +632,21 @@ fn exclusion_body(c: &protobuf::Constraint) -> (String, Vec<Dep>) {
             _ => None,
         })
         .collect();
-    let method = if c.access_method.is_empty() { "btree" } else { &c.access_method };
+    let method = if c.access_method.is_empty() {
+        "btree"
+    } else {
+        &c.access_method
+    };
     let mut body = format!("USING {} ({})", method, elems.join(", "));
     if !c.including.is_empty() {
-        body.push_str(&format!(" INCLUDE ({})", node_names(&c.including).iter().map(|n| quote::ident(n)).collect::<Vec<_>>().join(", ")));
+        body.push_str(&format!(
+            " INCLUDE ({})",
+            node_names(&c.including)
+                .iter()
+                .map(|n| quote::ident(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if let Some(w) = c.where_clause.as_deref() {
         let e = expr::render(w);
@@ -447,14 +669,30 @@ pub(crate) fn index_elem_sql(e: &protobuf::IndexElem, deps: &mut Vec<Dep>) -> St
         quote::ident(&e.name)
     };
     if !e.collation.is_empty() {
-        out.push_str(&format!(" COLLATE {}", super::context::qname_of_list(&e.collation).sql()));
+        out.push_str(&format!(
+            " COLLATE {}",
+            super::context::collation_name(&e.collation).sql()
+        ));
     }
     if !e.opclass.is_empty() {
         let parts: Vec<String> = e.opclass.iter().filter_map(string_of).collect();
         out.push(' ');
-        out.push_str(&parts.iter().map(|p| quote::ident(p)).collect::<Vec<_>>().join("."));
+        out.push_str(
+            &parts
+                .iter()
+                .map(|p| quote::ident(p))
+                .collect::<Vec<_>>()
+                .join("."),
+        );
         if !e.opclassopts.is_empty() {
-            out.push_str(&format!(" ({})", e.opclassopts.iter().filter_map(def_elem_text).collect::<Vec<_>>().join(", ")));
+            out.push_str(&format!(
+                " ({})",
+                e.opclassopts
+                    .iter()
+                    .filter_map(def_elem_text)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     match protobuf::SortByDir::try_from(e.ordering) {
@@ -479,7 +717,10 @@ pub(crate) fn index_elem_column_name(e: &protobuf::IndexElem) -> String {
     if !e.name.is_empty() {
         return e.name.clone();
     }
-    e.expr.as_deref().and_then(|x| figure_colname(x).map(|(n, _)| n)).unwrap_or_else(|| "expr".to_string())
+    e.expr
+        .as_deref()
+        .and_then(|x| figure_colname(x).map(|(n, _)| n))
+        .unwrap_or_else(|| "expr".to_string())
 }
 
 /// PostgreSQL's `FigureColnameInternal` for the shapes that matter in index names.
@@ -491,7 +732,11 @@ fn figure_colname(node: &Node) -> Option<(String, u8)> {
             let inner = c.arg.as_deref().and_then(figure_colname);
             match inner {
                 Some((n, s)) if s > 1 => Some((n, s)),
-                _ => c.type_name.as_ref().and_then(|t| typename::name_parts(t).last().cloned()).map(|n| (n, 1)),
+                _ => c
+                    .type_name
+                    .as_ref()
+                    .and_then(|t| typename::name_parts(t).last().cloned())
+                    .map(|n| (n, 1)),
             }
         }
         NodeEnum::CaseExpr(_) => Some(("case".into(), 1)),
@@ -505,8 +750,14 @@ fn figure_colname(node: &Node) -> Option<(String, u8)> {
 
 /// `k=v` text of a storage parameter or option.
 pub(crate) fn def_elem_text(n: &Node) -> Option<String> {
-    let Some(NodeEnum::DefElem(d)) = &n.node else { return None };
-    let key = if d.defnamespace.is_empty() { d.defname.clone() } else { format!("{}.{}", d.defnamespace, d.defname) };
+    let Some(NodeEnum::DefElem(d)) = &n.node else {
+        return None;
+    };
+    let key = if d.defnamespace.is_empty() {
+        d.defname.clone()
+    } else {
+        format!("{}.{}", d.defnamespace, d.defname)
+    };
     Some(match d.arg.as_deref() {
         Some(a) => {
             let v = match &a.node {
@@ -540,10 +791,21 @@ fn partition_spec_sql(p: &PartitionSpec) -> String {
                     None => quote::ident(&e.name),
                 };
                 if !e.collation.is_empty() {
-                    s.push_str(&format!(" COLLATE {}", super::context::qname_of_list(&e.collation).sql()));
+                    s.push_str(&format!(
+                        " COLLATE {}",
+                        super::context::collation_name(&e.collation).sql()
+                    ));
                 }
                 if !e.opclass.is_empty() {
-                    s.push_str(&format!(" {}", e.opclass.iter().filter_map(string_of).map(|p| quote::ident(&p)).collect::<Vec<_>>().join(".")));
+                    s.push_str(&format!(
+                        " {}",
+                        e.opclass
+                            .iter()
+                            .filter_map(string_of)
+                            .map(|p| quote::ident(&p))
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    ));
                 }
                 Some(s)
             }
@@ -558,24 +820,44 @@ pub(crate) fn partition_bound_sql(b: &PartitionBoundSpec) -> String {
     if b.is_default {
         return "DEFAULT".to_string();
     }
-    let list = |nodes: &[Node]| nodes.iter().map(|n| expr::render(n).sql).collect::<Vec<_>>().join(", ");
+    let list = |nodes: &[Node]| {
+        nodes
+            .iter()
+            .map(|n| expr::render(n).sql)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match b.strategy.as_str() {
         "l" => format!("FOR VALUES IN ({})", list(&b.listdatums)),
-        "h" => format!("FOR VALUES WITH (modulus {}, remainder {})", b.modulus, b.remainder),
-        _ => format!("FOR VALUES FROM ({}) TO ({})", list(&b.lowerdatums), list(&b.upperdatums)),
+        "h" => format!(
+            "FOR VALUES WITH (modulus {}, remainder {})",
+            b.modulus, b.remainder
+        ),
+        _ => format!(
+            "FOR VALUES FROM ({}) TO ({})",
+            list(&b.lowerdatums),
+            list(&b.upperdatums)
+        ),
     }
 }
 
 /// `nextval('schema.seq'::regclass)`, the default of a serial column.
 pub(crate) fn nextval_default(seq: &QName) -> Expr {
-    Expr { sql: format!("nextval({}::regclass)", quote::literal(&seq.sql())), deps: vec![Dep::Relation(seq.clone()), Dep::Function(QName::new("pg_catalog", "nextval"))] }
+    Expr {
+        sql: format!("nextval({}::regclass)", quote::literal(&seq.sql())),
+        deps: vec![
+            Dep::Relation(seq.clone()),
+            Dep::Function(QName::new("pg_catalog", "nextval")),
+        ],
+    }
 }
 
 /// Normalises `nextval('seq'::regclass)` so that `'seq'` and `'public.seq'` compare equal.
 pub(crate) fn normalize_default(e: Expr) -> Expr {
     if let Some(rest) = e.sql.strip_prefix("nextval(") {
         if rest.ends_with("::regclass)") {
-            if let Some(Dep::Relation(seq)) = e.deps.iter().find(|d| matches!(d, Dep::Relation(_))) {
+            if let Some(Dep::Relation(seq)) = e.deps.iter().find(|d| matches!(d, Dep::Relation(_)))
+            {
                 let mut n = nextval_default(seq);
                 n.deps = e.deps.clone();
                 return n;
@@ -586,18 +868,36 @@ pub(crate) fn normalize_default(e: Expr) -> Expr {
 }
 
 /// A sequence with every option at its default for `data_type`.
-pub(crate) fn default_sequence(name: QName, data_type: &str, origin: crate::source::Origin) -> Sequence {
+pub(crate) fn default_sequence(
+    name: QName,
+    data_type: &str,
+    origin: crate::source::Origin,
+) -> Sequence {
     let max = match data_type {
         "smallint" => i16::MAX as i64,
         "integer" => i32::MAX as i64,
         _ => i64::MAX,
     };
-    Sequence { name, data_type: data_type.to_string(), increment: 1, min_value: 1, max_value: max, start: 1, cache: 1, cycle: false, owned_by: None, comment: None, origin }
+    Sequence {
+        name,
+        data_type: data_type.to_string(),
+        increment: 1,
+        min_value: 1,
+        max_value: max,
+        start: 1,
+        cache: 1,
+        cycle: false,
+        owned_by: None,
+        comment: None,
+        origin,
+    }
 }
 
 /// The key columns of a canonical `CREATE INDEX` statement (for `USING INDEX`).
 fn index_columns(create_sql: &str) -> Vec<String> {
-    let Some(open) = create_sql.find(" (") else { return Vec::new() };
+    let Some(open) = create_sql.find(" (") else {
+        return Vec::new();
+    };
     let rest = &create_sql[open + 2..];
     let mut depth = 0;
     let mut end = rest.len();
@@ -612,7 +912,16 @@ fn index_columns(create_sql: &str) -> Vec<String> {
             _ => {}
         }
     }
-    rest[..end].split(", ").map(|c| c.split(' ').next().unwrap_or(c).trim_matches('"').to_string()).collect()
+    rest[..end]
+        .split(", ")
+        .map(|c| {
+            c.split(' ')
+                .next()
+                .unwrap_or(c)
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect()
 }
 
 /// A `-- data:renamed from=` annotation on the line of (or the line before) a column.
@@ -634,10 +943,45 @@ pub(crate) fn annotation_near<'a>(st: &'a Stmt, location: i32) -> Option<&'a str
     let text = &st.file.text;
     let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
-    let prev_start = text[..line_start.saturating_sub(1)].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    st.inner.iter().filter(|a| a.key == "renamed").find_map(|a| {
-        let same_line = a.trailing && a.offset > at && a.offset < line_end;
-        let line_before = !a.trailing && a.offset >= prev_start && a.offset < line_start;
-        (same_line || line_before).then(|| a.arg("from")).flatten()
-    })
+    let prev_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    st.inner
+        .iter()
+        .filter(|a| a.key == "renamed")
+        .find_map(|a| {
+            let same_line = a.trailing && a.offset > at && a.offset < line_end;
+            let line_before = !a.trailing && a.offset >= prev_start && a.offset < line_start;
+            (same_line || line_before).then(|| a.arg("from")).flatten()
+        })
+}
+
+impl Builder {
+    /// Canonical text of an identity column's sequence options, empty when all are defaults.
+    pub(crate) fn identity_options(&mut self, st: &Stmt, ty: &str, options: &[Node]) -> String {
+        if options.is_empty() {
+            return String::new();
+        }
+        let name = QName::new("", "");
+        let mut seq = default_sequence(name.clone(), ty, st.origin());
+        self.apply_sequence_options(st, &mut seq, options, true);
+        let mut plain = default_sequence(name, ty, st.origin());
+        self.apply_sequence_options(st, &mut plain, &[], true);
+        if crate::plan::render::sequence_options(&seq)
+            == crate::plan::render::sequence_options(&plain)
+        {
+            String::new()
+        } else {
+            identity_option_text(&seq)
+        }
+    }
+}
+
+/// Sequence options without the `AS type` part, as written inside `AS IDENTITY (...)`.
+pub fn identity_option_text(seq: &Sequence) -> String {
+    let full = crate::plan::render::sequence_options(seq);
+    full.split_once(" INCREMENT")
+        .map(|(_, rest)| format!("INCREMENT{rest}"))
+        .unwrap_or(full)
 }

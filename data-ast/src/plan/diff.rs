@@ -35,19 +35,27 @@ impl Renames {
             }
         }
         for t in new.tables.values() {
-            let source = r.relations.get(&(K::Table, t.name.clone())).cloned().unwrap_or_else(|| t.name.clone());
-            let Some(ot) = old.tables.get(&source) else { continue };
+            let source = r
+                .relations
+                .get(&(K::Table, t.name.clone()))
+                .cloned()
+                .unwrap_or_else(|| t.name.clone());
+            let Some(ot) = old.tables.get(&source) else {
+                continue;
+            };
             for c in &t.columns {
                 if let Some(from) = &c.renamed_from {
                     if ot.column(from).is_some() && t.column(from).is_none() {
-                        r.columns.insert((t.name.clone(), c.name.clone()), from.clone());
+                        r.columns
+                            .insert((t.name.clone(), c.name.clone()), from.clone());
                     }
                 }
             }
             for c in t.constraints.values() {
                 if let Some(from) = &c.renamed_from {
                     if ot.constraints.contains_key(from) && !t.constraints.contains_key(from) {
-                        r.constraints.insert((t.name.clone(), c.name.clone()), from.clone());
+                        r.constraints
+                            .insert((t.name.clone(), c.name.clone()), from.clone());
                     }
                 }
             }
@@ -83,9 +91,13 @@ impl Renames {
         }
         for f in new.functions.values() {
             if let Some(from) = &f.renamed_from {
-                let from_id = FuncId { name: from.clone(), args: f.id.args.clone() };
+                let from_id = FuncId {
+                    name: from.clone(),
+                    args: f.id.args.clone(),
+                };
                 if old.functions.contains_key(&from_id) && !new.functions.contains_key(&from_id) {
-                    r.relations.insert((K::Function, f.id.name.clone()), from.clone());
+                    r.relations
+                        .insert((K::Function, f.id.name.clone()), from.clone());
                 }
             }
         }
@@ -94,21 +106,49 @@ impl Renames {
 
     /// The same renames seen from the other side (for the rollback plan).
     pub fn inverse(&self) -> Renames {
-        let table_back = |t: &QName| self.relations.get(&(K::Table, t.clone())).cloned().unwrap_or_else(|| t.clone());
+        let table_back = |t: &QName| {
+            self.relations
+                .get(&(K::Table, t.clone()))
+                .cloned()
+                .unwrap_or_else(|| t.clone())
+        };
         Renames {
-            relations: self.relations.iter().map(|((k, to), from)| ((*k, from.clone()), to.clone())).collect(),
-            columns: self.columns.iter().map(|((t, to), from)| ((table_back(t), from.clone()), to.clone())).collect(),
-            constraints: self.constraints.iter().map(|((t, to), from)| ((table_back(t), from.clone()), to.clone())).collect(),
-            labels: self.labels.iter().map(|((t, to), from)| ((t.clone(), from.clone()), to.clone())).collect(),
+            relations: self
+                .relations
+                .iter()
+                .map(|((k, to), from)| ((*k, from.clone()), to.clone()))
+                .collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|((t, to), from)| ((table_back(t), from.clone()), to.clone()))
+                .collect(),
+            constraints: self
+                .constraints
+                .iter()
+                .map(|((t, to), from)| ((table_back(t), from.clone()), to.clone()))
+                .collect(),
+            labels: self
+                .labels
+                .iter()
+                .map(|((t, to), from)| ((t.clone(), from.clone()), to.clone()))
+                .collect(),
         }
     }
 
     fn source(&self, kind: K, target: &QName) -> QName {
-        self.relations.get(&(kind, target.clone())).cloned().unwrap_or_else(|| target.clone())
+        self.relations
+            .get(&(kind, target.clone()))
+            .cloned()
+            .unwrap_or_else(|| target.clone())
     }
 
     fn renamed_sources(&self, kind: K) -> BTreeSet<QName> {
-        self.relations.iter().filter(|((k, _), _)| *k == kind).map(|(_, v)| v.clone()).collect()
+        self.relations
+            .iter()
+            .filter(|((k, _), _)| *k == kind)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -134,7 +174,19 @@ struct Differ<'a> {
 
 /// Diffs `from` into `to`.
 pub fn diff(from: &Schema, to: &Schema, rn: &Renames) -> Plan {
-    let mut d = Differ { from, to, rn, ops: Vec::new(), warnings: Vec::new(), gone: BTreeSet::new(), forced: BTreeSet::new(), retyped: BTreeSet::new(), reset_default: BTreeSet::new(), swapped_enums: BTreeSet::new(), edges: Vec::new() };
+    let mut d = Differ {
+        from,
+        to,
+        rn,
+        ops: Vec::new(),
+        warnings: Vec::new(),
+        gone: BTreeSet::new(),
+        forced: BTreeSet::new(),
+        retyped: BTreeSet::new(),
+        reset_default: BTreeSet::new(),
+        swapped_enums: BTreeSet::new(),
+        edges: Vec::new(),
+    };
     d.decide();
     d.propagate(&Graph::of(from));
     d.schemas();
@@ -149,7 +201,11 @@ pub fn diff(from: &Schema, to: &Schema, rn: &Renames) -> Plan {
     d.triggers();
     d.policies();
     d.passthrough();
-    Plan { operations: d.ops, warnings: d.warnings, extra_edges: d.edges }
+    Plan {
+        operations: d.ops,
+        warnings: d.warnings,
+        extra_edges: d.edges,
+    }
 }
 
 /// Fills `reverse_sql` of each operation from the operations of `other` on the same objects.
@@ -161,24 +217,56 @@ pub fn attach_reverse(plan: &mut Plan, other: &Plan) {
         }
     }
     for op in &mut plan.operations {
-        let mut idx: Vec<usize> = op.keys.iter().flat_map(|k| by_key.get(k.as_str()).cloned().unwrap_or_default()).collect();
+        let mut idx: Vec<usize> = op
+            .keys
+            .iter()
+            .flat_map(|k| by_key.get(k.as_str()).cloned().unwrap_or_default())
+            .collect();
         idx.sort();
         idx.dedup();
-        op.reverse_sql = idx.iter().flat_map(|i| other.operations[*i].sql.clone()).collect();
+        op.reverse_sql = idx
+            .iter()
+            .flat_map(|i| other.operations[*i].sql.clone())
+            .collect();
         op.reverse_loses_data = idx.iter().any(|i| other.operations[*i].destructive);
     }
 }
 
 impl Differ<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, kind: OpKind, object: K, identity: String, keys: Vec<Key>, sql: Vec<String>, destructive: bool, lock: &'static str, phase: u8) -> usize {
-        self.ops.push(Operation { kind, object, identity, sql, destructive, lock, transactional: true, reverse_sql: Vec::new(), reverse_loses_data: false, reason: None, keys, phase });
+    fn push(
+        &mut self,
+        kind: OpKind,
+        object: K,
+        identity: String,
+        keys: Vec<Key>,
+        sql: Vec<String>,
+        destructive: bool,
+        lock: &'static str,
+        phase: u8,
+    ) -> usize {
+        self.ops.push(Operation {
+            kind,
+            object,
+            identity,
+            sql,
+            destructive,
+            lock,
+            transactional: true,
+            reverse_sql: Vec::new(),
+            reverse_loses_data: false,
+            reason: None,
+            keys,
+            phase,
+        });
         self.ops.len() - 1
     }
 
     fn reason(&mut self, i: usize, key: &Key) {
         if self.forced.contains(key) {
-            self.ops[i].reason = Some("re-created because an object it depends on is re-created or changes type".into());
+            self.ops[i].reason = Some(
+                "re-created because an object it depends on is re-created or changes type".into(),
+            );
         }
     }
 
@@ -190,12 +278,9 @@ impl Differ<'_> {
                 self.gone.insert(graph::schema(n));
             }
         }
-        for (n, e) in &from.extensions {
+        for n in from.extensions.keys() {
             match to.extensions.get(n) {
                 None => {
-                    self.gone.insert(graph::extension(n));
-                }
-                Some(t) if t.schema != e.schema && t.schema.is_some() => {
                     self.gone.insert(graph::extension(n));
                 }
                 _ => {}
@@ -215,15 +300,29 @@ impl Differ<'_> {
                 }
                 Some(nt) => match (&t.kind, &nt.kind) {
                     (TypeKind::Enum { values: old, .. }, TypeKind::Enum { values: new, .. }) => {
-                        let mapped: Vec<String> = old.iter().map(|v| self.rn.labels.iter().find(|((ty_, _), from)| *ty_ == nt.name && *from == v).map(|((_, to_), _)| to_.clone()).unwrap_or_else(|| v.clone())).collect();
+                        let mapped: Vec<String> = old
+                            .iter()
+                            .map(|v| {
+                                self.rn
+                                    .labels
+                                    .iter()
+                                    .find(|((ty_, _), from)| *ty_ == nt.name && *from == v)
+                                    .map(|((_, to_), _)| to_.clone())
+                                    .unwrap_or_else(|| v.clone())
+                            })
+                            .collect();
                         if !is_subsequence(&mapped, new) {
                             self.swapped_enums.insert(n.clone());
                         }
                     }
-                    (TypeKind::Domain { base: a, .. }, TypeKind::Domain { base: b, .. }) if a != b => {
-                        self.gone.insert(graph::ty(n));
+                    (TypeKind::Domain { base: a, .. }, TypeKind::Domain { base: b, .. })
+                        if a != b =>
+                    {
+                        self.swapped_enums.insert(n.clone());
                     }
-                    (TypeKind::Range { create_sql: a }, TypeKind::Range { create_sql: b }) if a != b => {
+                    (TypeKind::Range { create_sql: a }, TypeKind::Range { create_sql: b })
+                        if a != b =>
+                    {
                         self.gone.insert(graph::ty(n));
                     }
                     (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
@@ -240,7 +339,10 @@ impl Differ<'_> {
         }
         let renamed_tables = self.rn.renamed_sources(K::Table);
         for (n, t) in &from.tables {
-            let Some(nt) = self.target_of(K::Table, n, &renamed_tables).and_then(|tn| to.tables.get(&tn)) else {
+            let Some(nt) = self
+                .target_of(K::Table, n, &renamed_tables)
+                .and_then(|tn| to.tables.get(&tn))
+            else {
                 self.gone.insert(graph::table(n));
                 continue;
             };
@@ -250,7 +352,13 @@ impl Differ<'_> {
             }
             for c in &t.columns {
                 let key = graph::column(n, &c.name);
-                let target_col = self.rn.columns.iter().find(|((tt, _), from_c)| *tt == nt.name && **from_c == c.name).map(|((_, to_c), _)| to_c.clone()).unwrap_or_else(|| c.name.clone());
+                let target_col = self
+                    .rn
+                    .columns
+                    .iter()
+                    .find(|((tt, _), from_c)| *tt == nt.name && **from_c == c.name)
+                    .map(|((_, to_c), _)| to_c.clone())
+                    .unwrap_or_else(|| c.name.clone());
                 match nt.column(&target_col) {
                     None => {
                         if !(nt.partition_of.is_some() || !c.local) {
@@ -278,7 +386,10 @@ impl Differ<'_> {
         }
         let renamed_views = self.rn.renamed_sources(K::View);
         for (n, v) in &from.views {
-            match self.target_of(K::View, n, &renamed_views).and_then(|tn| to.views.get(&tn)) {
+            match self
+                .target_of(K::View, n, &renamed_views)
+                .and_then(|tn| to.views.get(&tn))
+            {
                 Some(nv) if rename_neutral(&v.create_sql, &v.name, &nv.name) == nv.create_sql => {}
                 _ => {
                     self.gone.insert(graph::view(n));
@@ -296,7 +407,10 @@ impl Differ<'_> {
         }
         let renamed_indexes = self.rn.renamed_sources(K::Index);
         for (n, i) in &from.indexes {
-            match self.target_of(K::Index, n, &renamed_indexes).and_then(|tn| to.indexes.get(&tn)) {
+            match self
+                .target_of(K::Index, n, &renamed_indexes)
+                .and_then(|tn| to.indexes.get(&tn))
+            {
                 Some(ni) if index_same(i, ni) => {}
                 _ => {
                     self.gone.insert(graph::index(n));
@@ -306,7 +420,8 @@ impl Differ<'_> {
         for (k, t) in &from.triggers {
             let target = (self.table_target(&k.0), k.1.clone());
             match to.triggers.get(&target) {
-                Some(nt) if rename_neutral(&t.create_sql, &t.table, &nt.table) == nt.create_sql => {}
+                Some(nt) if rename_neutral(&t.create_sql, &t.table, &nt.table) == nt.create_sql => {
+                }
                 _ => {
                     self.gone.insert(graph::trigger(&k.0, &k.1));
                 }
@@ -315,7 +430,11 @@ impl Differ<'_> {
         for (k, p) in &from.policies {
             let target = (self.table_target(&k.0), k.1.clone());
             match to.policies.get(&target) {
-                Some(np) if np.command == p.command && np.permissive == p.permissive && !(p.using.is_some() && np.using.is_none()) && !(p.check.is_some() && np.check.is_none()) => {}
+                Some(np)
+                    if np.command == p.command
+                        && np.permissive == p.permissive
+                        && !(p.using.is_some() && np.using.is_none())
+                        && !(p.check.is_some() && np.check.is_none()) => {}
                 _ => {
                     self.gone.insert(graph::policy(&k.0, &k.1));
                 }
@@ -327,14 +446,21 @@ impl Differ<'_> {
     /// dropped too, and re-created when the target still has it.
     fn propagate(&mut self, g: &Graph) {
         let dependents = g.dependents();
-        let mut queue: Vec<Key> = self.gone.iter().chain(self.retyped.iter()).cloned().collect();
+        let mut queue: Vec<Key> = self
+            .gone
+            .iter()
+            .chain(self.retyped.iter())
+            .cloned()
+            .collect();
         for e in &self.swapped_enums {
             queue.push(graph::ty(e));
         }
         let mut seen: BTreeSet<Key> = queue.iter().cloned().collect();
         while let Some(k) = queue.pop() {
             let hard_gone = self.gone.contains(&k) || k.starts_with("type:");
-            let Some(deps) = dependents.get(&k) else { continue };
+            let Some(deps) = dependents.get(&k) else {
+                continue;
+            };
             for d in deps {
                 let kind = d.split(':').next().unwrap_or("");
                 let drop_it = match kind {
@@ -343,7 +469,9 @@ impl Differ<'_> {
                     "column" => {
                         if k.starts_with("function:") || k.starts_with("sequence:") {
                             self.reset_default.insert(d.clone());
-                        } else if k.starts_with("type:") && self.swapped_enums.iter().any(|e| graph::ty(e) == k) {
+                        } else if k.starts_with("type:")
+                            && self.swapped_enums.iter().any(|e| graph::ty(e) == k)
+                        {
                             self.retyped.insert(d.clone());
                             if seen.insert(d.clone()) {
                                 queue.push(d.clone());
@@ -364,9 +492,19 @@ impl Differ<'_> {
         }
     }
 
-    fn target_of(&self, kind: K, source: &QName, renamed_sources: &BTreeSet<QName>) -> Option<QName> {
+    fn target_of(
+        &self,
+        kind: K,
+        source: &QName,
+        renamed_sources: &BTreeSet<QName>,
+    ) -> Option<QName> {
         if renamed_sources.contains(source) {
-            return self.rn.relations.iter().find(|((k, _), v)| *k == kind && *v == source).map(|((_, t), _)| t.clone());
+            return self
+                .rn
+                .relations
+                .iter()
+                .find(|((k, _), v)| *k == kind && *v == source)
+                .map(|((_, t), _)| t.clone());
         }
         let renamed_target = self.rn.relations.contains_key(&(kind, source.clone()));
         // A target that is itself a rename of something else does not also match by name.
@@ -374,16 +512,34 @@ impl Differ<'_> {
     }
 
     fn table_target(&self, source: &QName) -> QName {
-        self.rn.relations.iter().find(|((k, _), v)| *k == K::Table && *v == source).map(|((_, t), _)| t.clone()).unwrap_or_else(|| source.clone())
+        self.rn
+            .relations
+            .iter()
+            .find(|((k, _), v)| *k == K::Table && *v == source)
+            .map(|((_, t), _)| t.clone())
+            .unwrap_or_else(|| source.clone())
     }
 
     fn constraint_target(&self, target_table: &QName, source: &str) -> String {
-        self.rn.constraints.iter().find(|((t, _), from)| t == target_table && *from == source).map(|((_, to), _)| to.clone()).unwrap_or_else(|| source.to_string())
+        self.rn
+            .constraints
+            .iter()
+            .find(|((t, _), from)| t == target_table && *from == source)
+            .map(|((_, to), _)| to.clone())
+            .unwrap_or_else(|| source.to_string())
     }
 
     fn function_target(&self, id: &FuncId) -> Option<FuncId> {
-        let renamed = self.rn.relations.iter().find(|((k, _), v)| *k == K::Function && **v == id.name).map(|((_, t), _)| t.clone());
-        Some(FuncId { name: renamed.unwrap_or_else(|| id.name.clone()), args: id.args.clone() })
+        let renamed = self
+            .rn
+            .relations
+            .iter()
+            .find(|((k, _), v)| *k == K::Function && **v == id.name)
+            .map(|((_, t), _)| t.clone());
+        Some(FuncId {
+            name: renamed.unwrap_or_else(|| id.name.clone()),
+            args: id.args.clone(),
+        })
     }
 
     fn schemas(&mut self) {
@@ -396,16 +552,47 @@ impl Differ<'_> {
                     if s.comment.is_some() {
                         sql.push(render::comment(&format!("SCHEMA {}", ident(n)), &s.comment));
                     }
-                    self.push(OpKind::Create, K::Schema, n.clone(), vec![graph::schema(n)], sql, false, "none", 0);
+                    self.push(
+                        OpKind::Create,
+                        K::Schema,
+                        n.clone(),
+                        vec![graph::schema(n)],
+                        sql,
+                        false,
+                        "none",
+                        0,
+                    );
                 }
                 Some(o) if o.comment != s.comment => {
-                    self.push(OpKind::Alter, K::Schema, n.clone(), vec![graph::schema(n)], vec![render::comment(&format!("SCHEMA {}", ident(n)), &s.comment)], false, "none", 2);
+                    self.push(
+                        OpKind::Alter,
+                        K::Schema,
+                        n.clone(),
+                        vec![graph::schema(n)],
+                        vec![render::comment(&format!("SCHEMA {}", ident(n)), &s.comment)],
+                        false,
+                        "none",
+                        2,
+                    );
                 }
                 _ => {}
             }
         }
-        for n in from.schemas.keys().filter(|n| !to.schemas.contains_key(*n) && *n != "public") {
-            self.push(OpKind::Drop, K::Schema, n.clone(), vec![graph::schema(n)], vec![format!("DROP SCHEMA {}", ident(n))], true, "ACCESS EXCLUSIVE", 5);
+        for n in from
+            .schemas
+            .keys()
+            .filter(|n| !to.schemas.contains_key(*n) && *n != "public")
+        {
+            self.push(
+                OpKind::Drop,
+                K::Schema,
+                n.clone(),
+                vec![graph::schema(n)],
+                vec![format!("DROP SCHEMA {}", ident(n))],
+                true,
+                "ACCESS EXCLUSIVE",
+                5,
+            );
         }
     }
 
@@ -413,12 +600,52 @@ impl Differ<'_> {
         let (from, to) = (self.from, self.to);
         // plpgsql is installed in every database.
         for (n, e) in from.extensions.iter().filter(|(n, _)| *n != "plpgsql") {
+            let e: &Extension = e;
             if self.gone.contains(&graph::extension(n)) {
-                self.push(OpKind::Drop, K::Extension, n.clone(), vec![graph::extension(n)], vec![format!("DROP EXTENSION {}", ident(n))], true, "ACCESS EXCLUSIVE", 5);
+                self.push(
+                    OpKind::Drop,
+                    K::Extension,
+                    n.clone(),
+                    vec![graph::extension(n)],
+                    vec![format!("DROP EXTENSION {}", ident(n))],
+                    true,
+                    "ACCESS EXCLUSIVE",
+                    5,
+                );
             } else if let Some(t) = to.extensions.get(n) {
+                if t.schema != e.schema {
+                    let target = t.schema.clone().unwrap_or_else(|| "public".to_string());
+                    self.push(
+                        OpKind::Alter,
+                        K::Extension,
+                        n.clone(),
+                        vec![graph::extension(n)],
+                        vec![format!(
+                            "ALTER EXTENSION {} SET SCHEMA {}",
+                            ident(n),
+                            ident(&target)
+                        )],
+                        false,
+                        "none",
+                        2,
+                    );
+                }
                 if t.version != e.version && t.version.is_some() {
                     let v = t.version.clone().unwrap_or_default();
-                    self.push(OpKind::Alter, K::Extension, n.clone(), vec![graph::extension(n)], vec![format!("ALTER EXTENSION {} UPDATE TO {}", ident(n), literal(&v))], false, "none", 0);
+                    self.push(
+                        OpKind::Alter,
+                        K::Extension,
+                        n.clone(),
+                        vec![graph::extension(n)],
+                        vec![format!(
+                            "ALTER EXTENSION {} UPDATE TO {}",
+                            ident(n),
+                            literal(&v)
+                        )],
+                        false,
+                        "none",
+                        0,
+                    );
                 }
             }
         }
@@ -431,7 +658,16 @@ impl Differ<'_> {
                 if let Some(v) = &e.version {
                     sql.push_str(&format!(" VERSION {}", literal(v)));
                 }
-                self.push(OpKind::Create, K::Extension, n.clone(), vec![graph::extension(n)], vec![sql], false, "none", 0);
+                self.push(
+                    OpKind::Create,
+                    K::Extension,
+                    n.clone(),
+                    vec![graph::extension(n)],
+                    vec![sql],
+                    false,
+                    "none",
+                    0,
+                );
             }
         }
     }
@@ -440,12 +676,30 @@ impl Differ<'_> {
         let (from, to) = (self.from, self.to);
         for n in from.collations.keys() {
             if self.gone.contains(&graph::collation(n)) {
-                self.push(OpKind::Drop, K::Collation, n.to_string(), vec![graph::collation(n)], vec![format!("DROP COLLATION {}", n.sql())], false, "none", 1);
+                self.push(
+                    OpKind::Drop,
+                    K::Collation,
+                    n.to_string(),
+                    vec![graph::collation(n)],
+                    vec![format!("DROP COLLATION {}", n.sql())],
+                    false,
+                    "none",
+                    1,
+                );
             }
         }
         for (n, c) in &to.collations {
             if !from.collations.contains_key(n) || self.gone.contains(&graph::collation(n)) {
-                self.push(OpKind::Create, K::Collation, n.to_string(), vec![graph::collation(n)], vec![c.create_sql.clone()], false, "none", 3);
+                self.push(
+                    OpKind::Create,
+                    K::Collation,
+                    n.to_string(),
+                    vec![graph::collation(n)],
+                    vec![c.create_sql.clone()],
+                    false,
+                    "none",
+                    3,
+                );
             }
         }
     }
@@ -459,7 +713,16 @@ impl Differ<'_> {
                 continue;
             }
             if self.gone.contains(&key) {
-                let i = self.push(OpKind::Drop, K::Type, n.to_string(), vec![key.clone(), graph::relname(n)], vec![render::drop_type(t)], !self.forced.contains(&key), "none", 1);
+                let i = self.push(
+                    OpKind::Drop,
+                    K::Type,
+                    n.to_string(),
+                    vec![key.clone(), graph::relname(n)],
+                    vec![render::drop_type(t)],
+                    !self.forced.contains(&key),
+                    "none",
+                    1,
+                );
                 self.reason(i, &key);
             }
             let _ = renamed.contains(n);
@@ -473,14 +736,55 @@ impl Differ<'_> {
                 // Labels removed or reordered: build the new enum beside the old one, move the
                 // columns over through text, then drop the old type.
                 let old_name = QName::new(&source.schema, format!("{}__data_old", source.name));
-                let r = self.push(OpKind::Alter, K::Type, n.to_string(), vec![source_key.clone()], vec![format!("ALTER TYPE {} RENAME TO {}", source.sql(), ident(&old_name.name))], false, "ACCESS EXCLUSIVE", 2);
+                let rename_kw = if matches!(o.kind, TypeKind::Domain { .. }) {
+                    "DOMAIN"
+                } else {
+                    "TYPE"
+                };
+                let r = self.push(
+                    OpKind::Alter,
+                    K::Type,
+                    n.to_string(),
+                    vec![source_key.clone()],
+                    vec![format!(
+                        "ALTER {rename_kw} {} RENAME TO {}",
+                        source.sql(),
+                        ident(&old_name.name)
+                    )],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    2,
+                );
                 let mut create = vec![render::create_type(t)];
                 if t.comment.is_some() {
                     create.push(render::comment(&format!("TYPE {}", n.sql()), &t.comment));
                 }
-                let c = self.push(OpKind::Create, K::Type, n.to_string(), vec![key.clone()], create, false, "none", 3);
-                let d = self.push(OpKind::Drop, K::Type, old_name.to_string(), vec![format!("swap:{source}")], vec![format!("DROP TYPE {}", old_name.sql())], true, "none", 4);
-                self.ops[d].reason = Some(format!("labels of enum {o} were removed or reordered", o = o.name));
+                let c = self.push(
+                    OpKind::Create,
+                    K::Type,
+                    n.to_string(),
+                    vec![key.clone()],
+                    create,
+                    false,
+                    "none",
+                    3,
+                );
+                let drop_kw = if matches!(o.kind, TypeKind::Domain { .. }) {
+                    "DOMAIN"
+                } else {
+                    "TYPE"
+                };
+                let d = self.push(
+                    OpKind::Drop,
+                    K::Type,
+                    old_name.to_string(),
+                    vec![format!("swap:{source}")],
+                    vec![format!("DROP {drop_kw} {}", old_name.sql())],
+                    true,
+                    "none",
+                    4,
+                );
+                self.ops[d].reason = Some(format!("{o} is rebuilt: enum labels removed or reordered, or a domain's base type changed", o = o.name));
                 self.edges.push((r, c));
                 self.edges.push((c, d));
                 continue;
@@ -490,12 +794,29 @@ impl Differ<'_> {
                     if source != *n {
                         let mut sql = Vec::new();
                         if source.name != n.name {
-                            sql.push(format!("ALTER TYPE {} RENAME TO {}", source.sql(), ident(&n.name)));
+                            sql.push(format!(
+                                "ALTER TYPE {} RENAME TO {}",
+                                source.sql(),
+                                ident(&n.name)
+                            ));
                         }
                         if source.schema != n.schema {
-                            sql.push(format!("ALTER TYPE {} SET SCHEMA {}", QName::new(&source.schema, &n.name).sql(), ident(&n.schema)));
+                            sql.push(format!(
+                                "ALTER TYPE {} SET SCHEMA {}",
+                                QName::new(&source.schema, &n.name).sql(),
+                                ident(&n.schema)
+                            ));
                         }
-                        self.push(OpKind::Rename, K::Type, format!("{source} -> {n}"), vec![key.clone(), source_key.clone(), graph::relname(n)], sql, false, "ACCESS EXCLUSIVE", 2);
+                        self.push(
+                            OpKind::Rename,
+                            K::Type,
+                            format!("{source} -> {n}"),
+                            vec![key.clone(), source_key.clone(), graph::relname(n)],
+                            sql,
+                            false,
+                            "ACCESS EXCLUSIVE",
+                            2,
+                        );
                     }
                     self.alter_type(o, t);
                 }
@@ -504,7 +825,16 @@ impl Differ<'_> {
                     if t.comment.is_some() {
                         sql.push(render::comment(&format!("TYPE {}", n.sql()), &t.comment));
                     }
-                    let i = self.push(OpKind::Create, K::Type, n.to_string(), vec![key.clone(), graph::relname(n)], sql, false, "none", 3);
+                    let i = self.push(
+                        OpKind::Create,
+                        K::Type,
+                        n.to_string(),
+                        vec![key.clone(), graph::relname(n)],
+                        sql,
+                        false,
+                        "none",
+                        3,
+                    );
                     self.reason(i, &source_key);
                 }
             }
@@ -519,8 +849,17 @@ impl Differ<'_> {
             (TypeKind::Enum { values: old, .. }, TypeKind::Enum { values: new, .. }) => {
                 let mut current: Vec<String> = old.clone();
                 for (i, v) in current.iter_mut().enumerate() {
-                    if let Some(((_, to_), _)) = self.rn.labels.iter().find(|((ty_, _), from)| *ty_ == t.name && **from == old[i]) {
-                        sql.push(format!("ALTER TYPE {name} RENAME VALUE {} TO {}", literal(v), literal(to_)));
+                    if let Some(((_, to_), _)) = self
+                        .rn
+                        .labels
+                        .iter()
+                        .find(|((ty_, _), from)| *ty_ == t.name && **from == old[i])
+                    {
+                        sql.push(format!(
+                            "ALTER TYPE {name} RENAME VALUE {} TO {}",
+                            literal(v),
+                            literal(to_)
+                        ));
                         *v = to_.clone();
                     }
                 }
@@ -535,12 +874,34 @@ impl Differ<'_> {
                             None => String::new(),
                         },
                     };
-                    sql.push(format!("ALTER TYPE {name} ADD VALUE {}{position}", literal(v)));
-                    let at = new[..i].iter().rev().find(|p| current.contains(p)).and_then(|p| current.iter().position(|c| c == p)).map(|x| x + 1).unwrap_or(0);
+                    sql.push(format!(
+                        "ALTER TYPE {name} ADD VALUE {}{position}",
+                        literal(v)
+                    ));
+                    let at = new[..i]
+                        .iter()
+                        .rev()
+                        .find(|p| current.contains(p))
+                        .and_then(|p| current.iter().position(|c| c == p))
+                        .map(|x| x + 1)
+                        .unwrap_or(0);
                     current.insert(at, v.clone());
                 }
             }
-            (TypeKind::Domain { default: od, not_null: on, checks: oc, .. }, TypeKind::Domain { default: nd, not_null: nn, checks: nc, .. }) => {
+            (
+                TypeKind::Domain {
+                    default: od,
+                    not_null: on,
+                    checks: oc,
+                    ..
+                },
+                TypeKind::Domain {
+                    default: nd,
+                    not_null: nn,
+                    checks: nc,
+                    ..
+                },
+            ) => {
                 if od != nd {
                     sql.push(match nd {
                         Some(d) => format!("ALTER DOMAIN {name} SET DEFAULT {}", d.sql),
@@ -548,7 +909,10 @@ impl Differ<'_> {
                     });
                 }
                 if on != nn {
-                    sql.push(format!("ALTER DOMAIN {name} {} NOT NULL", if *nn { "SET" } else { "DROP" }));
+                    sql.push(format!(
+                        "ALTER DOMAIN {name} {} NOT NULL",
+                        if *nn { "SET" } else { "DROP" }
+                    ));
                 }
                 for (cn, e) in oc {
                     if nc.get(cn) != Some(e) {
@@ -557,7 +921,11 @@ impl Differ<'_> {
                 }
                 for (cn, e) in nc {
                     if oc.get(cn) != Some(e) {
-                        sql.push(format!("ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({})", ident(cn), e.sql));
+                        sql.push(format!(
+                            "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({})",
+                            ident(cn),
+                            e.sql
+                        ));
                     }
                 }
             }
@@ -568,10 +936,21 @@ impl Differ<'_> {
                     }
                 }
                 for (an, ty_, coll) in na {
-                    let coll_sql = coll.as_ref().map(|c| format!(" COLLATE {}", c.sql())).unwrap_or_default();
+                    let coll_sql = coll
+                        .as_ref()
+                        .map(|c| format!(" COLLATE {}", c.sql()))
+                        .unwrap_or_default();
                     match oa.iter().find(|(n, _, _)| n == an) {
-                        None => sql.push(format!("ALTER TYPE {name} ADD ATTRIBUTE {} {}{coll_sql}", ident(an), ty_.sql)),
-                        Some((_, oty, ocoll)) if oty != ty_ || ocoll != coll => sql.push(format!("ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}{coll_sql}", ident(an), ty_.sql)),
+                        None => sql.push(format!(
+                            "ALTER TYPE {name} ADD ATTRIBUTE {} {}{coll_sql}",
+                            ident(an),
+                            ty_.sql
+                        )),
+                        Some((_, oty, ocoll)) if oty != ty_ || ocoll != coll => sql.push(format!(
+                            "ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}{coll_sql}",
+                            ident(an),
+                            ty_.sql
+                        )),
                         _ => {}
                     }
                 }
@@ -582,7 +961,16 @@ impl Differ<'_> {
             sql.push(render::comment(&format!("TYPE {name}"), &t.comment));
         }
         if !sql.is_empty() {
-            self.push(OpKind::Alter, K::Type, t.name.to_string(), vec![key], sql, false, "ACCESS EXCLUSIVE", 2);
+            self.push(
+                OpKind::Alter,
+                K::Type,
+                t.name.to_string(),
+                vec![key],
+                sql,
+                false,
+                "ACCESS EXCLUSIVE",
+                2,
+            );
         }
     }
 
@@ -593,39 +981,102 @@ impl Differ<'_> {
                 continue;
             }
             // A sequence owned by a column that goes away is dropped with it.
-            let owner_gone = s.owned_by.as_ref().is_some_and(|(t, c)| self.gone.contains(&graph::table(t)) || self.gone.contains(&graph::column(t, c)));
+            let owner_gone = s.owned_by.as_ref().is_some_and(|(t, c)| {
+                self.gone.contains(&graph::table(t)) || self.gone.contains(&graph::column(t, c))
+            });
             if !owner_gone {
-                self.push(OpKind::Drop, K::Sequence, n.to_string(), vec![graph::sequence(n), graph::relname(n)], vec![format!("DROP SEQUENCE {}", n.sql())], false, "ACCESS EXCLUSIVE", 1);
+                self.push(
+                    OpKind::Drop,
+                    K::Sequence,
+                    n.to_string(),
+                    vec![graph::sequence(n), graph::relname(n)],
+                    vec![format!("DROP SEQUENCE {}", n.sql())],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
             }
         }
         for (n, s) in &to.sequences {
             let key = graph::sequence(n);
-            let recreated = from.sequences.get(n).is_some_and(|o| o.owned_by.as_ref().is_some_and(|(t, c)| self.gone.contains(&graph::table(t)) || self.gone.contains(&graph::column(t, c))));
+            let recreated = from.sequences.get(n).is_some_and(|o| {
+                o.owned_by.as_ref().is_some_and(|(t, c)| {
+                    self.gone.contains(&graph::table(t)) || self.gone.contains(&graph::column(t, c))
+                })
+            });
             match from.sequences.get(n) {
                 Some(o) if !recreated => {
                     let mut sql = Vec::new();
                     let opts = render::sequence_options(s);
                     if render::sequence_options(o) != opts {
-                        sql.push(format!("ALTER SEQUENCE {} {}", n.sql(), opts));
+                        // The current value must lie within the new bounds when the direction flips.
+                        let restart = if o.increment.signum() != s.increment.signum() {
+                            " RESTART"
+                        } else {
+                            ""
+                        };
+                        sql.push(format!("ALTER SEQUENCE {} {}{restart}", n.sql(), opts));
                     }
                     if o.comment != s.comment {
-                        sql.push(render::comment(&format!("SEQUENCE {}", n.sql()), &s.comment));
+                        sql.push(render::comment(
+                            &format!("SEQUENCE {}", n.sql()),
+                            &s.comment,
+                        ));
                     }
                     if !sql.is_empty() {
-                        self.push(OpKind::Alter, K::Sequence, n.to_string(), vec![key.clone()], sql, false, "ACCESS EXCLUSIVE", 2);
+                        self.push(
+                            OpKind::Alter,
+                            K::Sequence,
+                            n.to_string(),
+                            vec![key.clone()],
+                            sql,
+                            false,
+                            "ACCESS EXCLUSIVE",
+                            2,
+                        );
                     }
                     if o.owned_by != s.owned_by {
-                        self.push(OpKind::Alter, K::Sequence, n.to_string(), vec![graph::sequence_owner(n)], vec![render::sequence_owner(s)], false, "none", 3);
+                        self.push(
+                            OpKind::Alter,
+                            K::Sequence,
+                            n.to_string(),
+                            vec![graph::sequence_owner(n)],
+                            vec![render::sequence_owner(s)],
+                            false,
+                            "none",
+                            3,
+                        );
                     }
                 }
                 _ => {
                     let mut sql = vec![render::create_sequence(s)];
                     if s.comment.is_some() {
-                        sql.push(render::comment(&format!("SEQUENCE {}", n.sql()), &s.comment));
+                        sql.push(render::comment(
+                            &format!("SEQUENCE {}", n.sql()),
+                            &s.comment,
+                        ));
                     }
-                    self.push(OpKind::Create, K::Sequence, n.to_string(), vec![key.clone(), graph::relname(n)], sql, false, "none", 3);
+                    self.push(
+                        OpKind::Create,
+                        K::Sequence,
+                        n.to_string(),
+                        vec![key.clone(), graph::relname(n)],
+                        sql,
+                        false,
+                        "none",
+                        3,
+                    );
                     if s.owned_by.is_some() {
-                        self.push(OpKind::Alter, K::Sequence, n.to_string(), vec![graph::sequence_owner(n)], vec![render::sequence_owner(s)], false, "none", 3);
+                        self.push(
+                            OpKind::Alter,
+                            K::Sequence,
+                            n.to_string(),
+                            vec![graph::sequence_owner(n)],
+                            vec![render::sequence_owner(s)],
+                            false,
+                            "none",
+                            3,
+                        );
                     }
                 }
             }
@@ -642,12 +1093,43 @@ impl Differ<'_> {
             }
             let mut keys = vec![key.clone(), graph::relname(n)];
             keys.extend(t.columns.iter().map(|c| graph::column(n, &c.name)));
-            keys.extend(t.constraints.values().filter(|c| render::inline_constraint(c)).map(|c| graph::constraint(n, &c.name)));
-            let i = self.push(OpKind::Drop, K::Table, n.to_string(), keys, vec![format!("DROP TABLE {}", n.sql())], true, "ACCESS EXCLUSIVE", 1);
+            keys.extend(
+                t.constraints
+                    .values()
+                    .filter(|c| render::inline_constraint(c))
+                    .map(|c| graph::constraint(n, &c.name)),
+            );
+            let i = self.push(
+                OpKind::Drop,
+                K::Table,
+                n.to_string(),
+                keys,
+                vec![format!("DROP TABLE {}", n.sql())],
+                true,
+                "ACCESS EXCLUSIVE",
+                1,
+            );
             let _ = renamed.contains(n);
-            for c in t.constraints.values().filter(|c| !render::inline_constraint(c)) {
+            for c in t
+                .constraints
+                .values()
+                .filter(|c| !render::inline_constraint(c))
+            {
                 let ck = graph::constraint(n, &c.name);
-                let j = self.push(OpKind::Drop, K::Constraint, format!("{n}.{}", c.name), vec![ck], vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", n.sql(), ident(&c.name))], false, "ACCESS EXCLUSIVE", 1);
+                let j = self.push(
+                    OpKind::Drop,
+                    K::Constraint,
+                    format!("{n}.{}", c.name),
+                    vec![ck],
+                    vec![format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {}",
+                        n.sql(),
+                        ident(&c.name)
+                    )],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
                 self.edges.push((j, i));
             }
         }
@@ -665,18 +1147,40 @@ impl Differ<'_> {
         let mut keys = vec![graph::table(n), graph::relname(n)];
         keys.extend(t.columns.iter().map(|c| graph::column(n, &c.name)));
         if t.partition_of.is_none() {
-            keys.extend(t.constraints.values().filter(|c| render::inline_constraint(c)).map(|c| graph::constraint(n, &c.name)));
+            keys.extend(
+                t.constraints
+                    .values()
+                    .filter(|c| render::inline_constraint(c))
+                    .map(|c| graph::constraint(n, &c.name)),
+            );
         }
         let mut sql = vec![render::create_table(t)];
         sql.extend(render::table_extras(t));
-        let i = self.push(OpKind::Create, K::Table, n.to_string(), keys, sql, false, "ACCESS EXCLUSIVE", 3);
+        let i = self.push(
+            OpKind::Create,
+            K::Table,
+            n.to_string(),
+            keys,
+            sql,
+            false,
+            "ACCESS EXCLUSIVE",
+            3,
+        );
         self.reason(i, &graph::table(n));
         if t.partition_of.is_some() {
-            for c in t.constraints.values().filter(|c| render::inline_constraint(c)) {
+            for c in t
+                .constraints
+                .values()
+                .filter(|c| render::inline_constraint(c))
+            {
                 self.ops[i].keys.push(graph::constraint(n, &c.name));
             }
         }
-        for c in t.constraints.values().filter(|c| !render::inline_constraint(c)) {
+        for c in t
+            .constraints
+            .values()
+            .filter(|c| !render::inline_constraint(c))
+        {
             self.add_constraint(n, c);
         }
     }
@@ -684,11 +1188,27 @@ impl Differ<'_> {
     fn add_constraint(&mut self, table: &QName, c: &Constraint) {
         let mut sql = vec![render::add_constraint(table, c)];
         if c.comment.is_some() {
-            sql.push(render::comment(&format!("CONSTRAINT {} ON {}", ident(&c.name), table.sql()), &c.comment));
+            sql.push(render::comment(
+                &format!("CONSTRAINT {} ON {}", ident(&c.name), table.sql()),
+                &c.comment,
+            ));
         }
-        let lock = if matches!(c.kind, ConstraintKind::ForeignKey { .. }) { "SHARE ROW EXCLUSIVE" } else { "ACCESS EXCLUSIVE" };
+        let lock = if matches!(c.kind, ConstraintKind::ForeignKey { .. }) {
+            "SHARE ROW EXCLUSIVE"
+        } else {
+            "ACCESS EXCLUSIVE"
+        };
         let key = graph::constraint(table, &c.name);
-        let i = self.push(OpKind::Create, K::Constraint, format!("{table}.{}", c.name), vec![key.clone()], sql, false, lock, 3);
+        let i = self.push(
+            OpKind::Create,
+            K::Constraint,
+            format!("{table}.{}", c.name),
+            vec![key.clone()],
+            sql,
+            false,
+            lock,
+            3,
+        );
         self.reason(i, &key);
     }
 
@@ -699,31 +1219,84 @@ impl Differ<'_> {
         if source != n {
             let mut sql = Vec::new();
             if source.name != n.name {
-                sql.push(format!("ALTER TABLE {} RENAME TO {}", source.sql(), ident(&n.name)));
+                sql.push(format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    source.sql(),
+                    ident(&n.name)
+                ));
             }
             if source.schema != n.schema {
-                sql.push(format!("ALTER TABLE {} SET SCHEMA {}", QName::new(&source.schema, &n.name).sql(), ident(&n.schema)));
+                sql.push(format!(
+                    "ALTER TABLE {} SET SCHEMA {}",
+                    QName::new(&source.schema, &n.name).sql(),
+                    ident(&n.schema)
+                ));
             }
-            self.push(OpKind::Rename, K::Table, format!("{source} -> {n}"), vec![graph::table(n), graph::table(source), graph::relname(n)], sql, false, "ACCESS EXCLUSIVE", 2);
+            self.push(
+                OpKind::Rename,
+                K::Table,
+                format!("{source} -> {n}"),
+                vec![graph::table(n), graph::table(source), graph::relname(n)],
+                sql,
+                false,
+                "ACCESS EXCLUSIVE",
+                2,
+            );
         }
         // Partition membership first: a detached partition must not receive the parent's new columns.
         if o.partition_of != t.partition_of {
             if let Some((parent, _)) = &o.partition_of {
-                self.push(OpKind::Alter, K::Table, n.to_string(), vec![format!("detach:{n}")], vec![format!("ALTER TABLE {} DETACH PARTITION {name}", parent.sql())], false, "ACCESS EXCLUSIVE", 0);
+                self.push(
+                    OpKind::Alter,
+                    K::Table,
+                    n.to_string(),
+                    vec![format!("detach:{n}")],
+                    vec![format!(
+                        "ALTER TABLE {} DETACH PARTITION {name}",
+                        parent.sql()
+                    )],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    0,
+                );
             }
             if let Some((parent, bound)) = &t.partition_of {
-                self.push(OpKind::Alter, K::Table, n.to_string(), vec![graph::table(n)], vec![format!("ALTER TABLE {} ATTACH PARTITION {name} {bound}", parent.sql())], false, "ACCESS EXCLUSIVE", 3);
+                self.push(
+                    OpKind::Alter,
+                    K::Table,
+                    n.to_string(),
+                    vec![graph::table(n)],
+                    vec![format!(
+                        "ALTER TABLE {} ATTACH PARTITION {name} {bound}",
+                        parent.sql()
+                    )],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    3,
+                );
             }
         }
         let mut flags = Vec::new();
         if o.unlogged != t.unlogged {
-            flags.push(format!("ALTER TABLE {name} SET {}", if t.unlogged { "UNLOGGED" } else { "LOGGED" }));
+            flags.push(format!(
+                "ALTER TABLE {name} SET {}",
+                if t.unlogged { "UNLOGGED" } else { "LOGGED" }
+            ));
         }
         for p in o.inherits.iter().filter(|p| !t.inherits.contains(p)) {
             flags.push(format!("ALTER TABLE {name} NO INHERIT {}", p.sql()));
         }
         if o.options != t.options {
-            let removed: Vec<String> = o.options.iter().map(|x| x.split('=').next().unwrap_or("").to_string()).filter(|k| !t.options.iter().any(|x| x.split('=').next() == Some(k.as_str()))).collect();
+            let removed: Vec<String> = o
+                .options
+                .iter()
+                .map(|x| x.split('=').next().unwrap_or("").to_string())
+                .filter(|k| {
+                    !t.options
+                        .iter()
+                        .any(|x| x.split('=').next() == Some(k.as_str()))
+                })
+                .collect();
             if !removed.is_empty() {
                 flags.push(format!("ALTER TABLE {name} RESET ({})", removed.join(", ")));
             }
@@ -732,26 +1305,63 @@ impl Differ<'_> {
             }
         }
         if !flags.is_empty() {
-            self.push(OpKind::Alter, K::Table, n.to_string(), vec![graph::table(n)], flags, false, "ACCESS EXCLUSIVE", 2);
+            self.push(
+                OpKind::Alter,
+                K::Table,
+                n.to_string(),
+                vec![graph::table(n)],
+                flags,
+                false,
+                "ACCESS EXCLUSIVE",
+                2,
+            );
         }
-        let added_parents: Vec<&QName> = t.inherits.iter().filter(|p| !o.inherits.contains(p)).collect();
+        let added_parents: Vec<&QName> = t
+            .inherits
+            .iter()
+            .filter(|p| !o.inherits.contains(p))
+            .collect();
         for p in added_parents {
-            self.push(OpKind::Alter, K::Table, n.to_string(), vec![graph::table(n)], vec![format!("ALTER TABLE {name} INHERIT {}", p.sql())], false, "ACCESS EXCLUSIVE", 3);
+            self.push(
+                OpKind::Alter,
+                K::Table,
+                n.to_string(),
+                vec![graph::table(n)],
+                vec![format!("ALTER TABLE {name} INHERIT {}", p.sql())],
+                false,
+                "ACCESS EXCLUSIVE",
+                3,
+            );
         }
         self.alter_columns(o, t);
         self.alter_constraints(o, t);
         let mut late = Vec::new();
         if o.rls_enabled != t.rls_enabled {
-            late.push(format!("ALTER TABLE {name} {} ROW LEVEL SECURITY", if t.rls_enabled { "ENABLE" } else { "DISABLE" }));
+            late.push(format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY",
+                if t.rls_enabled { "ENABLE" } else { "DISABLE" }
+            ));
         }
         if o.rls_forced != t.rls_forced {
-            late.push(format!("ALTER TABLE {name} {} ROW LEVEL SECURITY", if t.rls_forced { "FORCE" } else { "NO FORCE" }));
+            late.push(format!(
+                "ALTER TABLE {name} {} ROW LEVEL SECURITY",
+                if t.rls_forced { "FORCE" } else { "NO FORCE" }
+            ));
         }
         if o.comment != t.comment {
             late.push(render::comment(&format!("TABLE {name}"), &t.comment));
         }
         if !late.is_empty() {
-            self.push(OpKind::Alter, K::Table, n.to_string(), vec![graph::table(n)], late, false, "ACCESS EXCLUSIVE", 2);
+            self.push(
+                OpKind::Alter,
+                K::Table,
+                n.to_string(),
+                vec![graph::table(n)],
+                late,
+                false,
+                "ACCESS EXCLUSIVE",
+                2,
+            );
         }
     }
 
@@ -762,15 +1372,24 @@ impl Differ<'_> {
         }
         // A former partition owns its parent's columns once detached.
         let detached;
-        let o = match o.partition_of.as_ref().and_then(|(p, _)| self.from.tables.get(p)) {
+        let o = match o
+            .partition_of
+            .as_ref()
+            .and_then(|(p, _)| self.from.tables.get(p))
+        {
             Some(parent) => {
                 let mut copy = o.clone();
-                copy.columns = parent.columns.iter().cloned().map(|mut c| {
-                    c.local = true;
-                    c.identity = None;
-                    c.comment = None;
-                    c
-                }).collect();
+                copy.columns = parent
+                    .columns
+                    .iter()
+                    .cloned()
+                    .map(|mut c| {
+                        c.local = true;
+                        c.identity = None;
+                        c.comment = None;
+                        c
+                    })
+                    .collect();
                 detached = copy;
                 &detached
             }
@@ -780,71 +1399,206 @@ impl Differ<'_> {
         let name = n.sql();
         let source = &o.name;
         let mut matched: BTreeSet<String> = BTreeSet::new();
-        for c in t.columns.iter().filter(|c| c.local || t.partition_of.is_none()) {
-            let from_name = self.rn.columns.get(&(n.clone(), c.name.clone())).cloned().unwrap_or_else(|| c.name.clone());
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.local || t.partition_of.is_none())
+        {
+            let from_name = self
+                .rn
+                .columns
+                .get(&(n.clone(), c.name.clone()))
+                .cloned()
+                .unwrap_or_else(|| c.name.clone());
             let okey = graph::column(source, &from_name);
             let key = graph::column(n, &c.name);
-            let oc = o.column(&from_name).filter(|oc| !self.gone.contains(&okey) && (oc.local || !c.local || true));
+            let oc = o
+                .column(&from_name)
+                .filter(|oc| !self.gone.contains(&okey) && (oc.local || !c.local || true));
             let Some(oc) = oc else {
                 if t.partition_of.is_some() {
                     continue;
                 }
-                let mut sql = vec![format!("ALTER TABLE {name} ADD COLUMN {}", render::column_def(c))];
+                let mut sql = vec![format!(
+                    "ALTER TABLE {name} ADD COLUMN {}",
+                    render::column_def(c)
+                )];
                 if c.comment.is_some() {
-                    sql.push(render::comment(&format!("COLUMN {name}.{}", ident(&c.name)), &c.comment));
+                    sql.push(render::comment(
+                        &format!("COLUMN {name}.{}", ident(&c.name)),
+                        &c.comment,
+                    ));
                 }
-                self.push(OpKind::Create, K::Column, format!("{n}.{}", c.name), vec![key], sql, false, "ACCESS EXCLUSIVE", 3);
+                self.push(
+                    OpKind::Create,
+                    K::Column,
+                    format!("{n}.{}", c.name),
+                    vec![key],
+                    sql,
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    3,
+                );
                 continue;
             };
             matched.insert(from_name.clone());
             let col = ident(&c.name);
             if from_name != c.name {
-                self.push(OpKind::Rename, K::Column, format!("{n}.{from_name} -> {}", c.name), vec![key.clone(), okey.clone()], vec![format!("ALTER TABLE {name} RENAME COLUMN {} TO {col}", ident(&from_name))], false, "ACCESS EXCLUSIVE", 2);
+                self.push(
+                    OpKind::Rename,
+                    K::Column,
+                    format!("{n}.{from_name} -> {}", c.name),
+                    vec![key.clone(), okey.clone()],
+                    vec![format!(
+                        "ALTER TABLE {name} RENAME COLUMN {} TO {col}",
+                        ident(&from_name)
+                    )],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    2,
+                );
             }
             let at = format!("ALTER TABLE {name} ALTER COLUMN {col}");
-            let retype = oc.ty != c.ty || oc.collation != c.collation || self.retyped.contains(&okey);
+            let retype =
+                oc.ty != c.ty || oc.collation != c.collation || self.retyped.contains(&okey);
             let mut sql = Vec::new();
             let mut destructive = false;
             let reset = self.reset_default.contains(&okey) && oc.default.is_some();
             if reset {
-                let i = self.push(OpKind::Alter, K::Column, format!("{n}.{} default", c.name), vec![okey.clone()], vec![format!("{at} DROP DEFAULT")], false, "ACCESS EXCLUSIVE", 1);
-                self.ops[i].reason = Some("the default's function or sequence is re-created".into());
+                let i = self.push(
+                    OpKind::Alter,
+                    K::Column,
+                    format!("{n}.{} default", c.name),
+                    vec![okey.clone()],
+                    vec![format!("{at} DROP DEFAULT")],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
+                self.ops[i].reason =
+                    Some("the default's function or sequence is re-created".into());
                 self.ops[i].kind = OpKind::Drop;
             }
-            if oc.identity.is_some() && c.identity.is_none() {
-                sql.push(format!("{at} DROP IDENTITY"));
-            }
+            // Dropping an identity drops its sequence: a step of its own, so a sequence taking
+            // over the name can be created between it and the column's new default.
+            let dropped_identity = (oc.identity.is_some() && c.identity.is_none()).then(|| {
+                let seq_name = QName::new(
+                    &n.schema,
+                    crate::names::make_object_name(&n.name, Some(&c.name), "seq"),
+                );
+                self.push(
+                    OpKind::Alter,
+                    K::Column,
+                    format!("{n}.{} identity", c.name),
+                    vec![graph::relname(&seq_name)],
+                    vec![format!("{at} DROP IDENTITY")],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                )
+            });
             if oc.generated.is_some() && c.generated.is_none() {
                 sql.push(format!("{at} DROP EXPRESSION"));
             }
-            let default_changes = oc.default != c.default || (retype && oc.default.is_some()) || reset;
+            let default_changes =
+                oc.default != c.default || (retype && oc.default.is_some()) || reset;
             if default_changes && oc.default.is_some() && oc.identity.is_none() && !reset {
                 sql.push(format!("{at} DROP DEFAULT"));
             }
             if retype {
-                let coll = c.collation.as_ref().map(|q| format!(" COLLATE {}", q.sql())).unwrap_or_default();
-                let via_text = (self.retyped.contains(&okey) && oc.ty == c.ty) || (oc.ty != c.ty && (oc.ty.user_type.is_some() || c.ty.user_type.is_some()));
-                let using = if via_text { format!("{col}::text::{}", c.ty.sql) } else { format!("{col}::{}", c.ty.sql) };
+                let coll = c
+                    .collation
+                    .as_ref()
+                    .map(|q| format!(" COLLATE {}", q.sql()))
+                    .unwrap_or_default();
+                let via_text = (self.retyped.contains(&okey) && oc.ty == c.ty)
+                    || (oc.ty != c.ty && (oc.ty.user_type.is_some() || c.ty.user_type.is_some()));
+                let using = if via_text {
+                    format!("{col}::text::{}", c.ty.sql)
+                } else {
+                    format!("{col}::{}", c.ty.sql)
+                };
                 sql.push(format!("{at} TYPE {}{coll} USING {using}", c.ty.sql));
                 destructive = !widening(&oc.ty.sql, &c.ty.sql);
             }
-            if default_changes && c.default.is_some() && c.identity.is_none() && c.generated.is_none() {
+            if default_changes
+                && c.default.is_some()
+                && c.identity.is_none()
+                && c.generated.is_none()
+            {
                 if let Some(d) = &c.default {
                     sql.push(format!("{at} SET DEFAULT {}", d.sql));
                 }
             }
-            if oc.not_null != c.not_null && !(c.not_null && c.identity.is_some() && oc.identity.is_none()) {
-                sql.push(format!("{at} {} NOT NULL", if c.not_null { "SET" } else { "DROP" }));
+            if oc.not_null != c.not_null
+                && !(c.not_null && c.identity.is_some() && oc.identity.is_none())
+            {
+                sql.push(format!(
+                    "{at} {} NOT NULL",
+                    if c.not_null { "SET" } else { "DROP" }
+                ));
             }
             match (oc.identity, c.identity) {
                 (None, Some(always)) => {
                     if !oc.not_null {
                         sql.push(format!("{at} SET NOT NULL"));
                     }
-                    sql.push(format!("{at} ADD GENERATED {} AS IDENTITY", if always { "ALWAYS" } else { "BY DEFAULT" }));
+                    let opts = if c.identity_options.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", c.identity_options)
+                    };
+                    let add = format!(
+                        "{at} ADD GENERATED {} AS IDENTITY{opts}",
+                        if always { "ALWAYS" } else { "BY DEFAULT" }
+                    );
+                    // The identity sequence takes the name `table_column_seq`: a serial sequence
+                    // holding that name must be gone first.
+                    let seq_drops: Vec<usize> = oc
+                        .default
+                        .iter()
+                        .flat_map(|d| d.deps.iter())
+                        .filter_map(|d| match d {
+                            Dep::Relation(q) => self.ops.iter().position(|op| {
+                                op.kind == OpKind::Drop && op.keys.contains(&graph::sequence(q))
+                            }),
+                            _ => None,
+                        })
+                        .collect();
+                    if seq_drops.is_empty() {
+                        sql.push(add);
+                    } else {
+                        let i = self.push(
+                            OpKind::Create,
+                            K::Column,
+                            format!("{n}.{} identity", c.name),
+                            vec![key.clone()],
+                            vec![add],
+                            false,
+                            "ACCESS EXCLUSIVE",
+                            3,
+                        );
+                        for d in seq_drops {
+                            self.edges.push((d, i));
+                        }
+                    }
                 }
-                (Some(a), Some(b)) if a != b => sql.push(format!("{at} SET GENERATED {}", if b { "ALWAYS" } else { "BY DEFAULT" })),
+                (Some(a), Some(b)) if a != b => sql.push(format!(
+                    "{at} SET GENERATED {}",
+                    if b { "ALWAYS" } else { "BY DEFAULT" }
+                )),
                 _ => {}
+            }
+            if oc.identity.is_some()
+                && c.identity.is_some()
+                && oc.identity_options != c.identity_options
+            {
+                let opts = if c.identity_options.is_empty() {
+                    default_identity_options(&c.ty.sql)
+                } else {
+                    c.identity_options.clone()
+                };
+                sql.push(format!("{at} {}", identity_alterations(&opts)));
             }
             if oc.comment != c.comment {
                 sql.push(render::comment(&format!("COLUMN {name}.{col}"), &c.comment));
@@ -854,7 +1608,19 @@ impl Differ<'_> {
                 if key != okey {
                     keys.push(okey.clone());
                 }
-                let i = self.push(OpKind::Alter, K::Column, format!("{n}.{}", c.name), keys, sql, destructive, "ACCESS EXCLUSIVE", 2);
+                let i = self.push(
+                    OpKind::Alter,
+                    K::Column,
+                    format!("{n}.{}", c.name),
+                    keys,
+                    sql,
+                    destructive,
+                    "ACCESS EXCLUSIVE",
+                    2,
+                );
+                if let Some(d) = dropped_identity {
+                    self.edges.push((d, i));
+                }
                 if retype {
                     self.ops[i].reason = Some("column type changes".into());
                 }
@@ -869,7 +1635,20 @@ impl Differ<'_> {
             if t.partition_of.is_some() && o.partition_of.is_none() {
                 continue;
             }
-            self.push(OpKind::Drop, K::Column, format!("{n}.{}", oc.name), vec![okey], vec![format!("ALTER TABLE {} DROP COLUMN {}", source.sql(), ident(&oc.name))], true, "ACCESS EXCLUSIVE", 1);
+            self.push(
+                OpKind::Drop,
+                K::Column,
+                format!("{n}.{}", oc.name),
+                vec![okey],
+                vec![format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    source.sql(),
+                    ident(&oc.name)
+                )],
+                true,
+                "ACCESS EXCLUSIVE",
+                1,
+            );
         }
     }
 
@@ -879,7 +1658,12 @@ impl Differ<'_> {
         let source = &o.name;
         let mut kept = BTreeSet::new();
         for c in t.constraints.values() {
-            let from_name = self.rn.constraints.get(&(n.clone(), c.name.clone())).cloned().unwrap_or_else(|| c.name.clone());
+            let from_name = self
+                .rn
+                .constraints
+                .get(&(n.clone(), c.name.clone()))
+                .cloned()
+                .unwrap_or_else(|| c.name.clone());
             let okey = graph::constraint(source, &from_name);
             match o.constraints.get(&from_name) {
                 Some(oc) if !self.gone.contains(&okey) => {
@@ -887,17 +1671,40 @@ impl Differ<'_> {
                     let key = graph::constraint(n, &c.name);
                     let mut sql = Vec::new();
                     if from_name != c.name {
-                        sql.push(format!("ALTER TABLE {name} RENAME CONSTRAINT {} TO {}", ident(&from_name), ident(&c.name)));
+                        sql.push(format!(
+                            "ALTER TABLE {name} RENAME CONSTRAINT {} TO {}",
+                            ident(&from_name),
+                            ident(&c.name)
+                        ));
                     }
                     if oc.not_valid && !c.not_valid {
-                        sql.push(format!("ALTER TABLE {name} VALIDATE CONSTRAINT {}", ident(&c.name)));
+                        sql.push(format!(
+                            "ALTER TABLE {name} VALIDATE CONSTRAINT {}",
+                            ident(&c.name)
+                        ));
                     }
                     if oc.comment != c.comment {
-                        sql.push(render::comment(&format!("CONSTRAINT {} ON {name}", ident(&c.name)), &c.comment));
+                        sql.push(render::comment(
+                            &format!("CONSTRAINT {} ON {name}", ident(&c.name)),
+                            &c.comment,
+                        ));
                     }
                     if !sql.is_empty() {
-                        let kind = if from_name != c.name { OpKind::Rename } else { OpKind::Alter };
-                        self.push(kind, K::Constraint, format!("{n}.{}", c.name), vec![key, okey], sql, false, "SHARE UPDATE EXCLUSIVE", 2);
+                        let kind = if from_name != c.name {
+                            OpKind::Rename
+                        } else {
+                            OpKind::Alter
+                        };
+                        self.push(
+                            kind,
+                            K::Constraint,
+                            format!("{n}.{}", c.name),
+                            vec![key, okey],
+                            sql,
+                            false,
+                            "SHARE UPDATE EXCLUSIVE",
+                            2,
+                        );
                     }
                 }
                 _ => {
@@ -914,21 +1721,62 @@ impl Differ<'_> {
                 continue;
             }
             let okey = graph::constraint(source, &oc.name);
-            let i = self.push(OpKind::Drop, K::Constraint, format!("{n}.{}", oc.name), vec![okey.clone()], vec![format!("ALTER TABLE {} DROP CONSTRAINT {}", source.sql(), ident(&oc.name))], false, "ACCESS EXCLUSIVE", 1);
+            let i = self.push(
+                OpKind::Drop,
+                K::Constraint,
+                format!("{n}.{}", oc.name),
+                vec![okey.clone()],
+                vec![format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    source.sql(),
+                    ident(&oc.name)
+                )],
+                false,
+                "ACCESS EXCLUSIVE",
+                1,
+            );
             self.reason(i, &okey);
         }
     }
 
     /// A constraint of a renamed table whose generated name changed with the table keeps its
     /// index and data: it is renamed rather than dropped and re-created.
-    fn try_auto_rename(&mut self, o: &Table, t: &Table, c: &Constraint, kept: &mut BTreeSet<String>) -> Option<usize> {
+    fn try_auto_rename(
+        &mut self,
+        o: &Table,
+        t: &Table,
+        c: &Constraint,
+        kept: &mut BTreeSet<String>,
+    ) -> Option<usize> {
         if o.name == t.name {
             return None;
         }
-        let candidate = o.constraints.values().find(|oc| !kept.contains(&oc.name) && !t.constraints.contains_key(&oc.name) && constraint_same(oc, c) && !self.gone.contains(&graph::constraint(&o.name, &oc.name)))?;
+        let candidate = o.constraints.values().find(|oc| {
+            !kept.contains(&oc.name)
+                && !t.constraints.contains_key(&oc.name)
+                && constraint_same(oc, c)
+                && !self.gone.contains(&graph::constraint(&o.name, &oc.name))
+        })?;
         kept.insert(candidate.name.clone());
-        let sql = vec![format!("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", t.name.sql(), ident(&candidate.name), ident(&c.name))];
-        Some(self.push(OpKind::Rename, K::Constraint, format!("{}.{} -> {}", t.name, candidate.name, c.name), vec![graph::constraint(&t.name, &c.name), graph::constraint(&o.name, &candidate.name)], sql, false, "ACCESS EXCLUSIVE", 2))
+        let sql = vec![format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+            t.name.sql(),
+            ident(&candidate.name),
+            ident(&c.name)
+        )];
+        Some(self.push(
+            OpKind::Rename,
+            K::Constraint,
+            format!("{}.{} -> {}", t.name, candidate.name, c.name),
+            vec![
+                graph::constraint(&t.name, &c.name),
+                graph::constraint(&o.name, &candidate.name),
+            ],
+            sql,
+            false,
+            "ACCESS EXCLUSIVE",
+            2,
+        ))
     }
 
     fn functions(&mut self) {
@@ -936,28 +1784,66 @@ impl Differ<'_> {
         for (id, f) in &from.functions {
             let key = graph::function(id);
             if self.gone.contains(&key) {
-                let what = if f.is_procedure { "PROCEDURE" } else { "FUNCTION" };
-                let i = self.push(OpKind::Drop, K::Function, id.to_string(), vec![key.clone()], vec![format!("DROP {what} {}", id.sql())], false, "none", 1);
+                let what = if f.is_procedure {
+                    "PROCEDURE"
+                } else {
+                    "FUNCTION"
+                };
+                let i = self.push(
+                    OpKind::Drop,
+                    K::Function,
+                    id.to_string(),
+                    vec![key.clone()],
+                    vec![format!("DROP {what} {}", id.sql())],
+                    false,
+                    "none",
+                    1,
+                );
                 self.reason(i, &key);
             }
         }
         for (id, f) in &to.functions {
             let source_name = self.rn.source(K::Function, &id.name);
-            let source = FuncId { name: source_name, args: id.args.clone() };
+            let source = FuncId {
+                name: source_name,
+                args: id.args.clone(),
+            };
             let skey = graph::function(&source);
             let key = graph::function(id);
-            let what = if f.is_procedure { "PROCEDURE" } else { "FUNCTION" };
+            let what = if f.is_procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            };
             match from.functions.get(&source) {
                 Some(of) if !self.gone.contains(&skey) => {
                     let mut sql = Vec::new();
                     if source != *id {
                         if source.name.name != id.name.name {
-                            sql.push(format!("ALTER {what} {} RENAME TO {}", source.sql(), ident(&id.name.name)));
+                            sql.push(format!(
+                                "ALTER {what} {} RENAME TO {}",
+                                source.sql(),
+                                ident(&id.name.name)
+                            ));
                         }
                         if source.name.schema != id.name.schema {
-                            sql.push(format!("ALTER {what} {}({}) SET SCHEMA {}", QName::new(&source.name.schema, &id.name.name).sql(), id.args.join(", "), ident(&id.name.schema)));
+                            sql.push(format!(
+                                "ALTER {what} {}({}) SET SCHEMA {}",
+                                QName::new(&source.name.schema, &id.name.name).sql(),
+                                id.args.join(", "),
+                                ident(&id.name.schema)
+                            ));
                         }
-                        self.push(OpKind::Rename, K::Function, format!("{source} -> {id}"), vec![key.clone(), skey.clone()], std::mem::take(&mut sql), false, "none", 2);
+                        self.push(
+                            OpKind::Rename,
+                            K::Function,
+                            format!("{source} -> {id}"),
+                            vec![key.clone(), skey.clone()],
+                            std::mem::take(&mut sql),
+                            false,
+                            "none",
+                            2,
+                        );
                     }
                     if rename_neutral_fn(&of.create_sql, &source.name, &id.name) != f.create_sql {
                         sql.push(render::or_replace(&f.create_sql));
@@ -966,7 +1852,16 @@ impl Differ<'_> {
                         sql.push(render::comment(&format!("{what} {}", id.sql()), &f.comment));
                     }
                     if !sql.is_empty() {
-                        self.push(OpKind::Alter, K::Function, id.to_string(), vec![key], sql, false, "none", 3);
+                        self.push(
+                            OpKind::Alter,
+                            K::Function,
+                            id.to_string(),
+                            vec![key],
+                            sql,
+                            false,
+                            "none",
+                            3,
+                        );
                     }
                 }
                 _ => {
@@ -974,7 +1869,16 @@ impl Differ<'_> {
                     if f.comment.is_some() {
                         sql.push(render::comment(&format!("{what} {}", id.sql()), &f.comment));
                     }
-                    let i = self.push(OpKind::Create, K::Function, id.to_string(), vec![key], sql, false, "none", 3);
+                    let i = self.push(
+                        OpKind::Create,
+                        K::Function,
+                        id.to_string(),
+                        vec![key],
+                        sql,
+                        false,
+                        "none",
+                        3,
+                    );
                     self.reason(i, &skey);
                 }
             }
@@ -986,8 +1890,21 @@ impl Differ<'_> {
         for (n, v) in &from.views {
             let key = graph::view(n);
             if self.gone.contains(&key) {
-                let (kind, what) = if v.materialized { (K::MaterializedView, "MATERIALIZED VIEW") } else { (K::View, "VIEW") };
-                let i = self.push(OpKind::Drop, kind, n.to_string(), vec![key.clone(), graph::relname(n)], vec![format!("DROP {what} {}", n.sql())], false, "ACCESS EXCLUSIVE", 1);
+                let (kind, what) = if v.materialized {
+                    (K::MaterializedView, "MATERIALIZED VIEW")
+                } else {
+                    (K::View, "VIEW")
+                };
+                let i = self.push(
+                    OpKind::Drop,
+                    kind,
+                    n.to_string(),
+                    vec![key.clone(), graph::relname(n)],
+                    vec![format!("DROP {what} {}", n.sql())],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
                 self.reason(i, &key);
             }
         }
@@ -995,25 +1912,59 @@ impl Differ<'_> {
             let source = self.rn.source(K::View, n);
             let skey = graph::view(&source);
             let key = graph::view(n);
-            let (kind, what) = if v.materialized { (K::MaterializedView, "MATERIALIZED VIEW") } else { (K::View, "VIEW") };
+            let (kind, what) = if v.materialized {
+                (K::MaterializedView, "MATERIALIZED VIEW")
+            } else {
+                (K::View, "VIEW")
+            };
             match from.views.get(&source) {
                 Some(ov) if !self.gone.contains(&skey) => {
                     let mut sql = Vec::new();
                     if source != *n {
                         if source.name != n.name {
-                            sql.push(format!("ALTER {what} {} RENAME TO {}", source.sql(), ident(&n.name)));
+                            sql.push(format!(
+                                "ALTER {what} {} RENAME TO {}",
+                                source.sql(),
+                                ident(&n.name)
+                            ));
                         }
                         if source.schema != n.schema {
-                            sql.push(format!("ALTER {what} {} SET SCHEMA {}", QName::new(&source.schema, &n.name).sql(), ident(&n.schema)));
+                            sql.push(format!(
+                                "ALTER {what} {} SET SCHEMA {}",
+                                QName::new(&source.schema, &n.name).sql(),
+                                ident(&n.schema)
+                            ));
                         }
-                        self.push(OpKind::Rename, kind, format!("{source} -> {n}"), vec![key.clone(), skey.clone(), graph::relname(n)], std::mem::take(&mut sql), false, "ACCESS EXCLUSIVE", 2);
+                        self.push(
+                            OpKind::Rename,
+                            kind,
+                            format!("{source} -> {n}"),
+                            vec![key.clone(), skey.clone(), graph::relname(n)],
+                            std::mem::take(&mut sql),
+                            false,
+                            "ACCESS EXCLUSIVE",
+                            2,
+                        );
                     }
                     if ov.comment != v.comment {
                         sql.push(render::comment(&format!("{what} {}", n.sql()), &v.comment));
                     }
-                    sql.extend(column_comment_changes(&ov.column_comments, &v.column_comments, n));
+                    sql.extend(column_comment_changes(
+                        &ov.column_comments,
+                        &v.column_comments,
+                        n,
+                    ));
                     if !sql.is_empty() {
-                        self.push(OpKind::Alter, kind, n.to_string(), vec![key], sql, false, "none", 3);
+                        self.push(
+                            OpKind::Alter,
+                            kind,
+                            n.to_string(),
+                            vec![key],
+                            sql,
+                            false,
+                            "none",
+                            3,
+                        );
                     }
                 }
                 _ => {
@@ -1021,8 +1972,21 @@ impl Differ<'_> {
                     if v.comment.is_some() {
                         sql.push(render::comment(&format!("{what} {}", n.sql()), &v.comment));
                     }
-                    sql.extend(column_comment_changes(&BTreeMap::new(), &v.column_comments, n));
-                    let i = self.push(OpKind::Create, kind, n.to_string(), vec![key, graph::relname(n)], sql, false, "ACCESS EXCLUSIVE", 3);
+                    sql.extend(column_comment_changes(
+                        &BTreeMap::new(),
+                        &v.column_comments,
+                        n,
+                    ));
+                    let i = self.push(
+                        OpKind::Create,
+                        kind,
+                        n.to_string(),
+                        vec![key, graph::relname(n)],
+                        sql,
+                        false,
+                        "ACCESS EXCLUSIVE",
+                        3,
+                    );
                     self.reason(i, &skey);
                 }
             }
@@ -1034,7 +1998,16 @@ impl Differ<'_> {
         for n in from.indexes.keys() {
             let key = graph::index(n);
             if self.gone.contains(&key) {
-                let i = self.push(OpKind::Drop, K::Index, n.to_string(), vec![key.clone(), graph::relname(n)], vec![format!("DROP INDEX {}", n.sql())], false, "ACCESS EXCLUSIVE", 1);
+                let i = self.push(
+                    OpKind::Drop,
+                    K::Index,
+                    n.to_string(),
+                    vec![key.clone(), graph::relname(n)],
+                    vec![format!("DROP INDEX {}", n.sql())],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
                 self.reason(i, &key);
             }
         }
@@ -1046,14 +2019,31 @@ impl Differ<'_> {
                 Some(oi) if !self.gone.contains(&skey) => {
                     let mut sql = Vec::new();
                     if source != *n {
-                        sql.push(format!("ALTER INDEX {} RENAME TO {}", source.sql(), ident(&n.name)));
+                        sql.push(format!(
+                            "ALTER INDEX {} RENAME TO {}",
+                            source.sql(),
+                            ident(&n.name)
+                        ));
                     }
                     if oi.comment != ix.comment {
                         sql.push(render::comment(&format!("INDEX {}", n.sql()), &ix.comment));
                     }
                     if !sql.is_empty() {
-                        let kind = if source != *n { OpKind::Rename } else { OpKind::Alter };
-                        self.push(kind, K::Index, n.to_string(), vec![key, skey, graph::relname(n)], sql, false, "SHARE UPDATE EXCLUSIVE", 2);
+                        let kind = if source != *n {
+                            OpKind::Rename
+                        } else {
+                            OpKind::Alter
+                        };
+                        self.push(
+                            kind,
+                            K::Index,
+                            n.to_string(),
+                            vec![key, skey, graph::relname(n)],
+                            sql,
+                            false,
+                            "SHARE UPDATE EXCLUSIVE",
+                            2,
+                        );
                     }
                 }
                 _ => {
@@ -1061,7 +2051,16 @@ impl Differ<'_> {
                     if ix.comment.is_some() {
                         sql.push(render::comment(&format!("INDEX {}", n.sql()), &ix.comment));
                     }
-                    let i = self.push(OpKind::Create, K::Index, n.to_string(), vec![key, graph::relname(n)], sql, false, "SHARE", 3);
+                    let i = self.push(
+                        OpKind::Create,
+                        K::Index,
+                        n.to_string(),
+                        vec![key, graph::relname(n)],
+                        sql,
+                        false,
+                        "SHARE",
+                        3,
+                    );
                     self.reason(i, &skey);
                 }
             }
@@ -1073,7 +2072,16 @@ impl Differ<'_> {
         for (k, _) in &from.triggers {
             let key = graph::trigger(&k.0, &k.1);
             if self.gone.contains(&key) {
-                let i = self.push(OpKind::Drop, K::Trigger, format!("{}.{}", k.0, k.1), vec![key.clone()], vec![format!("DROP TRIGGER {} ON {}", ident(&k.1), k.0.sql())], false, "SHARE ROW EXCLUSIVE", 1);
+                let i = self.push(
+                    OpKind::Drop,
+                    K::Trigger,
+                    format!("{}.{}", k.0, k.1),
+                    vec![key.clone()],
+                    vec![format!("DROP TRIGGER {} ON {}", ident(&k.1), k.0.sql())],
+                    false,
+                    "SHARE ROW EXCLUSIVE",
+                    1,
+                );
                 self.reason(i, &key);
             }
         }
@@ -1083,17 +2091,60 @@ impl Differ<'_> {
             let key = graph::trigger(&k.0, &k.1);
             match from.triggers.get(&source) {
                 Some(ot) if !self.gone.contains(&skey) => {
+                    let mut sql = Vec::new();
+                    if ot.enabled != t.enabled {
+                        sql.push(format!(
+                            "ALTER TABLE {} {} TRIGGER {}",
+                            k.0.sql(),
+                            t.enabled,
+                            ident(&k.1)
+                        ));
+                    }
                     if ot.comment != t.comment {
-                        let c = render::comment(&format!("TRIGGER {} ON {}", ident(&k.1), k.0.sql()), &t.comment);
-                        self.push(OpKind::Alter, K::Trigger, format!("{}.{}", k.0, k.1), vec![key], vec![c], false, "none", 3);
+                        sql.push(render::comment(
+                            &format!("TRIGGER {} ON {}", ident(&k.1), k.0.sql()),
+                            &t.comment,
+                        ));
+                    }
+                    if !sql.is_empty() {
+                        self.push(
+                            OpKind::Alter,
+                            K::Trigger,
+                            format!("{}.{}", k.0, k.1),
+                            vec![key],
+                            sql,
+                            false,
+                            "SHARE ROW EXCLUSIVE",
+                            3,
+                        );
                     }
                 }
                 _ => {
                     let mut sql = vec![t.create_sql.clone()];
-                    if t.comment.is_some() {
-                        sql.push(render::comment(&format!("TRIGGER {} ON {}", ident(&k.1), k.0.sql()), &t.comment));
+                    if t.enabled != "ENABLE" {
+                        sql.push(format!(
+                            "ALTER TABLE {} {} TRIGGER {}",
+                            k.0.sql(),
+                            t.enabled,
+                            ident(&k.1)
+                        ));
                     }
-                    let i = self.push(OpKind::Create, K::Trigger, format!("{}.{}", k.0, k.1), vec![key], sql, false, "SHARE ROW EXCLUSIVE", 3);
+                    if t.comment.is_some() {
+                        sql.push(render::comment(
+                            &format!("TRIGGER {} ON {}", ident(&k.1), k.0.sql()),
+                            &t.comment,
+                        ));
+                    }
+                    let i = self.push(
+                        OpKind::Create,
+                        K::Trigger,
+                        format!("{}.{}", k.0, k.1),
+                        vec![key],
+                        sql,
+                        false,
+                        "SHARE ROW EXCLUSIVE",
+                        3,
+                    );
                     self.reason(i, &skey);
                 }
             }
@@ -1105,7 +2156,16 @@ impl Differ<'_> {
         for (k, _) in &from.policies {
             let key = graph::policy(&k.0, &k.1);
             if self.gone.contains(&key) {
-                let i = self.push(OpKind::Drop, K::Policy, format!("{}.{}", k.0, k.1), vec![key.clone()], vec![format!("DROP POLICY {} ON {}", ident(&k.1), k.0.sql())], false, "ACCESS EXCLUSIVE", 1);
+                let i = self.push(
+                    OpKind::Drop,
+                    K::Policy,
+                    format!("{}.{}", k.0, k.1),
+                    vec![key.clone()],
+                    vec![format!("DROP POLICY {} ON {}", ident(&k.1), k.0.sql())],
+                    false,
+                    "ACCESS EXCLUSIVE",
+                    1,
+                );
                 self.reason(i, &key);
             }
         }
@@ -1131,7 +2191,16 @@ impl Differ<'_> {
                         sql.push(render::comment(&format!("POLICY {on}"), &p.comment));
                     }
                     if !sql.is_empty() {
-                        self.push(OpKind::Alter, K::Policy, format!("{}.{}", k.0, k.1), vec![key], sql, false, "ACCESS EXCLUSIVE", 3);
+                        self.push(
+                            OpKind::Alter,
+                            K::Policy,
+                            format!("{}.{}", k.0, k.1),
+                            vec![key],
+                            sql,
+                            false,
+                            "ACCESS EXCLUSIVE",
+                            3,
+                        );
                     }
                 }
                 _ => {
@@ -1139,7 +2208,16 @@ impl Differ<'_> {
                     if p.comment.is_some() {
                         sql.push(render::comment(&format!("POLICY {on}"), &p.comment));
                     }
-                    let i = self.push(OpKind::Create, K::Policy, format!("{}.{}", k.0, k.1), vec![key], sql, false, "ACCESS EXCLUSIVE", 3);
+                    let i = self.push(
+                        OpKind::Create,
+                        K::Policy,
+                        format!("{}.{}", k.0, k.1),
+                        vec![key],
+                        sql,
+                        false,
+                        "ACCESS EXCLUSIVE",
+                        3,
+                    );
                     self.reason(i, &skey);
                 }
             }
@@ -1150,7 +2228,16 @@ impl Differ<'_> {
         let (from, to) = (self.from, self.to);
         for p in &to.passthrough {
             if !from.passthrough.iter().any(|o| o.sql == p.sql) {
-                self.push(OpKind::Create, K::Statement, format!("{} at {}", p.kind, p.origin), vec![format!("stmt:{}", p.sql)], vec![p.sql.clone()], false, "unknown", 4);
+                self.push(
+                    OpKind::Create,
+                    K::Statement,
+                    format!("{} at {}", p.kind, p.origin),
+                    vec![format!("stmt:{}", p.sql)],
+                    vec![p.sql.clone()],
+                    false,
+                    "unknown",
+                    4,
+                );
             }
         }
         for p in &from.passthrough {
@@ -1167,11 +2254,18 @@ fn is_subsequence(a: &[String], b: &[String]) -> bool {
 }
 
 fn constraint_same(a: &Constraint, b: &Constraint) -> bool {
-    a.kind == b.kind && a.deferrable == b.deferrable && a.initially_deferred == b.initially_deferred && a.no_inherit == b.no_inherit && (a.not_valid == b.not_valid || (a.not_valid && !b.not_valid))
+    a.kind == b.kind
+        && a.deferrable == b.deferrable
+        && a.initially_deferred == b.initially_deferred
+        && a.no_inherit == b.no_inherit
+        && (a.not_valid == b.not_valid || (a.not_valid && !b.not_valid))
 }
 
 fn index_same(a: &Index, b: &Index) -> bool {
-    let strip = |i: &Index| i.create_sql.replacen(&format!("INDEX {} ON", ident(&i.name.name)), "INDEX ON", 1);
+    let strip = |i: &Index| {
+        i.create_sql
+            .replacen(&format!("INDEX {} ON", ident(&i.name.name)), "INDEX ON", 1)
+    };
     strip(a) == strip(b)
 }
 
@@ -1188,15 +2282,25 @@ fn rename_neutral_fn(sql: &str, old: &QName, new: &QName) -> String {
     rename_neutral(sql, old, new)
 }
 
-fn column_comment_changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>, view: &QName) -> Vec<String> {
+fn column_comment_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    view: &QName,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (c, text) in new {
         if old.get(c) != Some(text) {
-            out.push(render::comment(&format!("COLUMN {}.{}", view.sql(), ident(c)), &Some(text.clone())));
+            out.push(render::comment(
+                &format!("COLUMN {}.{}", view.sql(), ident(c)),
+                &Some(text.clone()),
+            ));
         }
     }
     for c in old.keys().filter(|c| !new.contains_key(*c)) {
-        out.push(render::comment(&format!("COLUMN {}.{}", view.sql(), ident(c)), &None));
+        out.push(render::comment(
+            &format!("COLUMN {}.{}", view.sql(), ident(c)),
+            &None,
+        ));
     }
     out
 }
@@ -1213,13 +2317,44 @@ fn widening(old: &str, new: &str) -> bool {
     if let (Some(a), Some(b)) = (rank(old), rank(new)) {
         return a <= b;
     }
-    if new == "text" && (old.starts_with("character varying") || old.starts_with("character(") || old == "text") {
+    if new == "text"
+        && (old.starts_with("character varying") || old.starts_with("character(") || old == "text")
+    {
         return true;
     }
-    let varchar_len = |t: &str| t.strip_prefix("character varying(").and_then(|r| r.strip_suffix(')')).and_then(|n| n.parse::<u32>().ok());
+    let varchar_len = |t: &str| {
+        t.strip_prefix("character varying(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
     match (varchar_len(old), varchar_len(new)) {
         (Some(a), Some(b)) => a <= b,
         (Some(_), None) => new == "character varying",
         _ => false,
     }
+}
+
+/// The identity options of a column of type `ty` with every option at its default.
+fn default_identity_options(ty: &str) -> String {
+    let seq = crate::build::default_sequence_for(ty);
+    crate::build::identity_option_text(&seq)
+}
+
+/// `SET INCREMENT BY 5 SET START WITH 100 ...` from identity option text.
+fn identity_alterations(opts: &str) -> String {
+    let words: Vec<&str> = opts.split(' ').collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let take = match words[i] {
+            "INCREMENT" | "START" => 3,
+            "MINVALUE" | "MAXVALUE" | "CACHE" => 2,
+            "NO" => 2,
+            _ => 1,
+        };
+        let end = (i + take).min(words.len());
+        out.push(format!("SET {}", words[i..end].join(" ")));
+        i = end;
+    }
+    out.join(" ")
 }

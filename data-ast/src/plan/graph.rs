@@ -97,7 +97,13 @@ impl Graph {
             let mut d = Vec::new();
             r.schema(&t.name.schema, &mut d);
             match &t.kind {
-                TypeKind::Domain { base, collation: coll, default, checks, .. } => {
+                TypeKind::Domain {
+                    base,
+                    collation: coll,
+                    default,
+                    checks,
+                    ..
+                } => {
                     r.type_ref(base, &mut d);
                     if let Some(c) = coll {
                         r.dep(&Dep::Collation(c.clone()), &mut d, true);
@@ -123,13 +129,20 @@ impl Graph {
             r.schema(&q.name.schema, &mut d);
             g.deps.insert(sequence(&q.name), d);
             if let Some((t, c)) = &q.owned_by {
-                g.deps.insert(sequence_owner(&q.name), vec![(sequence(&q.name), true), (column(t, c), true)]);
+                g.deps.insert(
+                    sequence_owner(&q.name),
+                    vec![(sequence(&q.name), true), (column(t, c), true)],
+                );
             }
         }
         for t in s.tables.values() {
             let mut d = Vec::new();
             r.schema(&t.name.schema, &mut d);
-            for p in t.inherits.iter().chain(t.partition_of.iter().map(|(p, _)| p)) {
+            for p in t
+                .inherits
+                .iter()
+                .chain(t.partition_of.iter().map(|(p, _)| p))
+            {
                 d.push((table(p), true));
                 if let Some(pt) = s.tables.get(p) {
                     for c in &pt.columns {
@@ -152,8 +165,16 @@ impl Graph {
             for con in t.constraints.values() {
                 let mut d = vec![(table(&t.name), true)];
                 match &con.kind {
-                    ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => {
-                        d.extend(columns.iter().chain(include).map(|c| (column(&t.name, c), true)));
+                    ConstraintKind::PrimaryKey { columns, include }
+                    | ConstraintKind::Unique {
+                        columns, include, ..
+                    } => {
+                        d.extend(
+                            columns
+                                .iter()
+                                .chain(include)
+                                .map(|c| (column(&t.name, c), true)),
+                        );
                     }
                     ConstraintKind::Check { expr } => {
                         r.deps(&expr.deps, &mut d, true);
@@ -163,7 +184,12 @@ impl Graph {
                             }
                         }
                     }
-                    ConstraintKind::ForeignKey { columns, table: target, ref_columns, .. } => {
+                    ConstraintKind::ForeignKey {
+                        columns,
+                        table: target,
+                        ref_columns,
+                        ..
+                    } => {
                         d.extend(columns.iter().map(|c| (column(&t.name, c), true)));
                         d.push((table(target), true));
                         d.extend(ref_columns.iter().map(|c| (column(target, c), true)));
@@ -242,7 +268,9 @@ impl Graph {
 
 /// Whether `sql` mentions identifier `name` as a whole word (quoted or not).
 pub fn mentions(sql: &str, name: &str) -> bool {
-    sql.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).any(|w| w == name) || sql.contains(&format!("\"{}\"", name.replace('"', "\"\"")))
+    sql.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|w| w == name)
+        || sql.contains(&format!("\"{}\"", name.replace('"', "\"\"")))
 }
 
 struct Resolver<'a> {
@@ -303,6 +331,11 @@ impl Resolver<'_> {
                 }
             }
             Dep::Collation(q) => {
+                let q = &if q.schema.is_empty() {
+                    QName::new("public", &q.name)
+                } else {
+                    q.clone()
+                };
                 if self.s.collations.contains_key(q) {
                     out.push((collation(q), hard));
                 }
@@ -323,7 +356,9 @@ impl Resolver<'_> {
         let mut want: Vec<&String> = cols.iter().collect();
         want.sort();
         for c in t.constraints.values() {
-            if let ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } = &c.kind {
+            if let ConstraintKind::PrimaryKey { columns, .. }
+            | ConstraintKind::Unique { columns, .. } = &c.kind
+            {
                 let mut have: Vec<&String> = columns.iter().collect();
                 have.sort();
                 if have == want {
@@ -331,6 +366,10 @@ impl Resolver<'_> {
                 }
             }
         }
-        self.s.indexes.values().find(|i| i.table == *target && i.create_sql.starts_with("CREATE UNIQUE")).map(|i| index(&i.name))
+        self.s
+            .indexes
+            .values()
+            .find(|i| i.table == *target && i.create_sql.starts_with("CREATE UNIQUE"))
+            .map(|i| index(&i.name))
     }
 }

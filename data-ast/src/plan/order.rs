@@ -22,7 +22,11 @@ pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
     }
     let empty: Vec<(Key, bool)> = Vec::new();
     let mut edges: BTreeSet<(usize, usize)> = plan.extra_edges.iter().copied().collect();
-    let has = |k: &str, kind: OpKind| by_key.get(k).is_some_and(|v| v.iter().any(|j| ops[*j].kind == kind));
+    let has = |k: &str, kind: OpKind| {
+        by_key
+            .get(k)
+            .is_some_and(|v| v.iter().any(|j| ops[*j].kind == kind))
+    };
     for (i, op) in ops.iter().enumerate() {
         for k in &op.keys {
             let old_deps = old_g.deps.get(k).unwrap_or(&empty);
@@ -31,7 +35,8 @@ pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
                 OpKind::Rename => {
                     // A rename precedes every other change of the object under its new name.
                     for j in by_key.get(k.as_str()).into_iter().flatten() {
-                        if *j != i && ops[*j].kind != OpKind::Drop && ops[*j].kind != OpKind::Rename {
+                        if *j != i && ops[*j].kind != OpKind::Drop && ops[*j].kind != OpKind::Rename
+                        {
                             edges.insert((i, *j));
                         }
                     }
@@ -76,10 +81,23 @@ pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
                     }
                 }
             }
+            // An alter that frees a name (dropping an identity drops its sequence) precedes
+            // the creation of an object under that name.
+            if op.kind == OpKind::Alter && k.starts_with("relname:") {
+                for j in by_key.get(k.as_str()).into_iter().flatten() {
+                    if *j != i && matches!(ops[*j].kind, OpKind::Create | OpKind::Rename) {
+                        edges.insert((i, *j));
+                    }
+                }
+            }
             // Enum rebuilt under a new name: everything that used the old type moves first.
             for (d, _) in old_deps {
                 if let Some(q) = d.strip_prefix("type:") {
-                    for j in by_key.get(format!("swap:{q}").as_str()).into_iter().flatten() {
+                    for j in by_key
+                        .get(format!("swap:{q}").as_str())
+                        .into_iter()
+                        .flatten()
+                    {
                         if *j != i {
                             edges.insert((i, *j));
                         }
@@ -93,8 +111,17 @@ pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
     for (a, b) in &edges {
         g.add_edge(nodes[*a], nodes[*b], ());
     }
-    let mut indegree: Vec<usize> = nodes.iter().map(|n| g.neighbors_directed(*n, petgraph::Direction::Incoming).count()).collect();
-    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..ops.len()).filter(|i| indegree[*i] == 0).map(|i| Reverse((ops[i].phase, i))).collect();
+    let mut indegree: Vec<usize> = nodes
+        .iter()
+        .map(|n| {
+            g.neighbors_directed(*n, petgraph::Direction::Incoming)
+                .count()
+        })
+        .collect();
+    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..ops.len())
+        .filter(|i| indegree[*i] == 0)
+        .map(|i| Reverse((ops[i].phase, i)))
+        .collect();
     let mut sorted = Vec::with_capacity(ops.len());
     while let Some(Reverse((_, i))) = ready.pop() {
         sorted.push(i);
@@ -110,12 +137,23 @@ pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
         let cycles: Vec<String> = petgraph::algo::tarjan_scc(&g)
             .into_iter()
             .filter(|c| c.len() > 1)
-            .map(|c| c.iter().map(|n| format!("{} {}", ops[g[*n]].object.label(), ops[g[*n]].identity)).collect::<Vec<_>>().join(" -> "))
+            .map(|c| {
+                c.iter()
+                    .map(|n| format!("{} {}", ops[g[*n]].object.label(), ops[g[*n]].identity))
+                    .collect::<Vec<_>>()
+                    .join(" -> ")
+            })
             .collect();
         return Err(Error::Cycle(cycles.join("; ")));
     }
-    let mut taken: Vec<Option<super::Operation>> = std::mem::take(&mut plan.operations).into_iter().map(Some).collect();
-    plan.operations = sorted.into_iter().map(|i| taken[i].take().expect("because each index is emitted once")).collect();
+    let mut taken: Vec<Option<super::Operation>> = std::mem::take(&mut plan.operations)
+        .into_iter()
+        .map(Some)
+        .collect();
+    plan.operations = sorted
+        .into_iter()
+        .map(|i| taken[i].take().expect("because each index is emitted once"))
+        .collect();
     plan.extra_edges.clear();
     Ok(())
 }

@@ -29,7 +29,11 @@ pub struct PlanHeader {
 impl PlanPair {
     /// Renders the forward plan (or the rollback when `rollback`) in `format`.
     pub fn render(&self, header: &PlanHeader, format: RenderFormat, rollback: bool) -> String {
-        let (plan, from, to) = if rollback { (&self.rollback, &header.to, &header.from) } else { (&self.forward, &header.from, &header.to) };
+        let (plan, from, to) = if rollback {
+            (&self.rollback, &header.to, &header.from)
+        } else {
+            (&self.forward, &header.from, &header.to)
+        };
         match format {
             RenderFormat::Sql => render_sql(plan, from, to, &header.tool_version),
             RenderFormat::Json => render_json(self, header, rollback),
@@ -46,7 +50,12 @@ fn render_sql(plan: &Plan, from: &str, to: &str, version: &str) -> String {
     let _ = writeln!(out, "-- to:   {to}");
     let _ = writeln!(out, "-- plan: {}", plan.hash());
     let _ = writeln!(out, "-- tool: data {version}");
-    let _ = writeln!(out, "-- operations: {} ({} destructive)", plan.operations.len(), destructive);
+    let _ = writeln!(
+        out,
+        "-- operations: {} ({} destructive)",
+        plan.operations.len(),
+        destructive
+    );
     for w in &plan.warnings {
         let _ = writeln!(out, "-- warning: {w}");
     }
@@ -62,7 +71,12 @@ fn render_sql(plan: &Plan, from: &str, to: &str, version: &str) -> String {
             OpKind::Alter => "alter",
             OpKind::Rename => "rename",
         };
-        let _ = write!(out, "-- {kind} {} {}", op.object.label(), op.identity.replace('\n', " "));
+        let _ = write!(
+            out,
+            "-- {kind} {} {}",
+            op.object.label(),
+            op.identity.replace('\n', " ")
+        );
         if op.destructive {
             let _ = write!(out, "  [DESTRUCTIVE]");
         }
@@ -90,7 +104,11 @@ struct JsonPlan<'a> {
 }
 
 fn render_json(pair: &PlanPair, header: &PlanHeader, rollback: bool) -> String {
-    let (plan, other, from, to) = if rollback { (&pair.rollback, &pair.forward, &header.to, &header.from) } else { (&pair.forward, &pair.rollback, &header.from, &header.to) };
+    let (plan, other, from, to) = if rollback {
+        (&pair.rollback, &pair.forward, &header.to, &header.from)
+    } else {
+        (&pair.forward, &pair.rollback, &header.from, &header.to)
+    };
     let doc = JsonPlan {
         from,
         to,
