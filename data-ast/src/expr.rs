@@ -89,7 +89,7 @@ fn text(node: &NodeEnum) -> String {
             format!("({} {} {})", operand(&e.lexpr), op, operand(&e.rexpr))
         }
         NodeEnum::BoolExpr(b) => {
-            let parts: Vec<String> = b.args.iter().map(|a| operand_node(a)).collect();
+            let parts: Vec<String> = b.args.iter().map(operand_node).collect();
             match protobuf::BoolExprType::try_from(b.boolop) {
                 Ok(protobuf::BoolExprType::AndExpr) => format!("({})", parts.join(" AND ")),
                 Ok(protobuf::BoolExprType::OrExpr) => format!("({})", parts.join(" OR ")),

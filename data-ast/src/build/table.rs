@@ -14,6 +14,10 @@ use pg_query::protobuf::{self, ColumnDef, ConstrType, Node, PartitionBoundSpec, 
 use pg_query::NodeEnum;
 use std::collections::BTreeMap;
 
+/// What makes two index-backed constraints of one CREATE TABLE duplicates: keys, INCLUDE,
+/// NULLS NOT DISTINCT, DEFERRABLE, INITIALLY DEFERRED.
+type IndexKey = (Vec<String>, Vec<String>, bool, bool, bool);
+
 /// A constraint as written, before it gets its final name.
 pub(crate) struct PendingConstraint {
     pub node: protobuf::Constraint,
@@ -60,7 +64,7 @@ impl Builder {
             rls_forced: false,
             options: s.options.iter().filter_map(def_elem_text).collect(),
             comment: None,
-            renamed_from: st.renamed_from().map(|r| expr::parse_dotted_name(r)),
+            renamed_from: st.renamed_from().map(expr::parse_dotted_name),
             origin,
         };
         let parents: Vec<QName> = s
@@ -265,7 +269,7 @@ impl Builder {
                 1
             }
         });
-        let mut seen: Vec<(Vec<String>, Vec<String>, bool, bool, bool)> = Vec::new();
+        let mut seen: Vec<IndexKey> = Vec::new();
         for p in index_backed {
             let c = &p.node;
             if kind(p) != ConstrType::ConstrExclusion && c.indexname.is_empty() {

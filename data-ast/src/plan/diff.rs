@@ -279,11 +279,8 @@ impl Differ<'_> {
             }
         }
         for n in from.extensions.keys() {
-            match to.extensions.get(n) {
-                None => {
-                    self.gone.insert(graph::extension(n));
-                }
-                _ => {}
+            if !to.extensions.contains_key(n) {
+                self.gone.insert(graph::extension(n));
             }
         }
         for (n, c) in &from.collations {
@@ -361,7 +358,7 @@ impl Differ<'_> {
                     .unwrap_or_else(|| c.name.clone());
                 match nt.column(&target_col) {
                     None => {
-                        if !(nt.partition_of.is_some() || !c.local) {
+                        if nt.partition_of.is_none() && c.local {
                             self.gone.insert(key);
                         }
                     }
@@ -376,8 +373,10 @@ impl Differ<'_> {
             }
             for c in t.constraints.values() {
                 let target = self.constraint_target(&nt.name, &c.name);
+                let renamed_twin = t.name != nt.name && !nt.constraints.contains_key(&target) && nt.constraints.values().any(|x| !t.constraints.contains_key(&x.name) && constraint_same(c, x));
                 match nt.constraints.get(&target) {
                     Some(nc) if constraint_same(c, nc) => {}
+                    None if renamed_twin => {}
                     _ => {
                         self.gone.insert(graph::constraint(n, &c.name));
                     }
@@ -1414,7 +1413,7 @@ impl Differ<'_> {
             let key = graph::column(n, &c.name);
             let oc = o
                 .column(&from_name)
-                .filter(|oc| !self.gone.contains(&okey) && (oc.local || !c.local || true));
+                .filter(|_| !self.gone.contains(&okey));
             let Some(oc) = oc else {
                 if t.partition_of.is_some() {
                     continue;
@@ -2069,7 +2068,7 @@ impl Differ<'_> {
 
     fn triggers(&mut self) {
         let (from, to) = (self.from, self.to);
-        for (k, _) in &from.triggers {
+        for k in from.triggers.keys() {
             let key = graph::trigger(&k.0, &k.1);
             if self.gone.contains(&key) {
                 let i = self.push(
@@ -2153,7 +2152,7 @@ impl Differ<'_> {
 
     fn policies(&mut self) {
         let (from, to) = (self.from, self.to);
-        for (k, _) in &from.policies {
+        for k in from.policies.keys() {
             let key = graph::policy(&k.0, &k.1);
             if self.gone.contains(&key) {
                 let i = self.push(
