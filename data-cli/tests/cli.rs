@@ -8,11 +8,18 @@ use support::cli::{fixtures_dir, run_data, scratch_dir};
 use support::db::{database_name, shared_cluster, ScratchDb};
 
 fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("because data-cli sits in the workspace").to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("because data-cli sits in the workspace")
+        .to_path_buf()
 }
 
 fn example(name: &str) -> String {
-    repo_root().join("examples").join(name).display().to_string()
+    repo_root()
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 /// Writes `files` into a fresh scratch folder and returns its path.
@@ -21,7 +28,8 @@ fn scratch_files(test: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     for (name, text) in files {
         let p = dir.join(name);
-        std::fs::create_dir_all(p.parent().expect("because every file has a folder")).expect("because the scratch folder is writable");
+        std::fs::create_dir_all(p.parent().expect("because every file has a folder"))
+            .expect("because the scratch folder is writable");
         std::fs::write(&p, text).expect("because the scratch folder is writable");
     }
     dir
@@ -29,13 +37,34 @@ fn scratch_files(test: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
 
 #[test]
 fn syntax_error_names_file_line_and_column() {
-    let dir = scratch_files("syntax", &[("old.sql", "create table t (a int);\n"), ("new.sql", "create table t (a int);\n\ncreate tabel u (b int);\n")]);
-    let out = run_data(["diff", &dir.join("old.sql").display().to_string(), &dir.join("new.sql").display().to_string()]).expect("because the binary runs");
+    let dir = scratch_files(
+        "syntax",
+        &[
+            ("old.sql", "create table t (a int);\n"),
+            (
+                "new.sql",
+                "create table t (a int);\n\ncreate tabel u (b int);\n",
+            ),
+        ],
+    );
+    let out = run_data([
+        "diff",
+        &dir.join("old.sql").display().to_string(),
+        &dir.join("new.sql").display().to_string(),
+    ])
+    .expect("because the binary runs");
     assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("new.sql:3:8"), "stderr should name file, line and column:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("new.sql:3:8"),
+        "stderr should name file, line and column:\n{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("tabel"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    assert!(out.stdout.is_empty(), "nothing may be planned from broken SQL");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing may be planned from broken SQL"
+    );
 }
 
 #[test]
@@ -46,34 +75,83 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn diff_is_byte_for_byte_deterministic() {
-    let args = ["diff", &example("supabase-app-v1"), &example("supabase-app")];
+    let args = [
+        "diff",
+        &example("supabase-app-v1"),
+        &example("supabase-app"),
+    ];
     let first = run_data(args).expect("because the binary runs");
     assert!(first.success(), "{}", first.failure_summary());
     for _ in 0..3 {
         let again = run_data(args).expect("because the binary runs");
         assert_eq!(first.stdout, again.stdout);
     }
-    let json = run_data(["diff", &example("supabase-app-v1"), &example("supabase-app"), "--format", "json"]).expect("because the binary runs");
-    let again = run_data(["diff", &example("supabase-app-v1"), &example("supabase-app"), "--format", "json"]).expect("because the binary runs");
+    let json = run_data([
+        "diff",
+        &example("supabase-app-v1"),
+        &example("supabase-app"),
+        "--format",
+        "json",
+    ])
+    .expect("because the binary runs");
+    let again = run_data([
+        "diff",
+        &example("supabase-app-v1"),
+        &example("supabase-app"),
+        "--format",
+        "json",
+    ])
+    .expect("because the binary runs");
     assert_eq!(json.stdout, again.stdout);
 }
 
 fn json_ops(old: &str, new: &str, test: &str) -> Vec<serde_json::Value> {
     let dir = scratch_files(test, &[("old.sql", old), ("new.sql", new)]);
-    let out = run_data(["diff", &dir.join("old.sql").display().to_string(), &dir.join("new.sql").display().to_string(), "--format", "json"]).expect("because the binary runs");
+    let out = run_data([
+        "diff",
+        &dir.join("old.sql").display().to_string(),
+        &dir.join("new.sql").display().to_string(),
+        "--format",
+        "json",
+    ])
+    .expect("because the binary runs");
     assert!(out.success(), "{}", out.failure_summary());
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("because --format json prints JSON");
+    let doc: serde_json::Value =
+        serde_json::from_str(&out.stdout).expect("because --format json prints JSON");
     doc["operations"].as_array().cloned().unwrap_or_default()
 }
 
 #[test]
 fn unannotated_drops_are_destructive() {
-    let ops = json_ops("create table keep (a int, gone int);\ncreate table old_t (id int);\n", "create table keep (a int);\n", "destructive");
-    let dropped: Vec<(&str, &str, bool)> = ops.iter().filter(|o| o["kind"] == "drop").map(|o| (o["object"].as_str().unwrap_or(""), o["identity"].as_str().unwrap_or(""), o["destructive"].as_bool().unwrap_or(false))).collect();
-    assert!(dropped.contains(&("table", "public.old_t", true)), "{dropped:?}");
-    assert!(dropped.contains(&("column", "public.keep.gone", true)), "{dropped:?}");
+    let ops = json_ops(
+        "create table keep (a int, gone int);\ncreate table old_t (id int);\n",
+        "create table keep (a int);\n",
+        "destructive",
+    );
+    let dropped: Vec<(&str, &str, bool)> = ops
+        .iter()
+        .filter(|o| o["kind"] == "drop")
+        .map(|o| {
+            (
+                o["object"].as_str().unwrap_or(""),
+                o["identity"].as_str().unwrap_or(""),
+                o["destructive"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert!(
+        dropped.contains(&("table", "public.old_t", true)),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped.contains(&("column", "public.keep.gone", true)),
+        "{dropped:?}"
+    );
     for o in &ops {
-        assert!(o["sql"].is_array() && o["reverse_sql"].is_array() && o["lock"].is_string(), "{o}");
+        assert!(
+            o["sql"].is_array() && o["reverse_sql"].is_array() && o["lock"].is_string(),
+            "{o}"
+        );
     }
 }
 
@@ -84,7 +162,15 @@ fn annotated_renames_are_renames() {
         "-- data:renamed from=customers\ncreate table clients (\n  id int primary key,\n  first_name text -- data:renamed from=fname\n);\n",
         "rename",
     );
-    let kinds: Vec<(&str, &str)> = ops.iter().map(|o| (o["kind"].as_str().unwrap_or(""), o["object"].as_str().unwrap_or(""))).collect();
+    let kinds: Vec<(&str, &str)> = ops
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap_or(""),
+                o["object"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
     assert!(kinds.contains(&("rename", "table")), "{kinds:?}");
     assert!(kinds.contains(&("rename", "column")), "{kinds:?}");
     assert!(!ops.iter().any(|o| o["destructive"] == true), "{ops:?}");
@@ -93,7 +179,14 @@ fn annotated_renames_are_renames() {
 
 #[test]
 fn human_summary_of_the_example() {
-    let out = run_data(["diff", &example("supabase-app-v1"), &example("supabase-app"), "--format", "human"]).expect("because the binary runs");
+    let out = run_data([
+        "diff",
+        &example("supabase-app-v1"),
+        &example("supabase-app"),
+        "--format",
+        "human",
+    ])
+    .expect("because the binary runs");
     assert!(out.success(), "{}", out.failure_summary());
     let text = out.stdout.replace(&example(""), "examples/");
     insta::assert_snapshot!("example_human", text);
@@ -102,20 +195,52 @@ fn human_summary_of_the_example() {
 #[test]
 fn example_compiles_loads_and_migrates() {
     let cluster = shared_cluster();
-    let compiled_v1 = run_data(["compile", &example("supabase-app-v1")]).expect("because the binary runs");
-    let compiled_v2 = run_data(["compile", &example("supabase-app")]).expect("because the binary runs");
-    assert!(compiled_v1.success() && compiled_v2.success(), "{} {}", compiled_v1.failure_summary(), compiled_v2.failure_summary());
-    let plan = run_data(["diff", &example("supabase-app-v1"), &example("supabase-app")]).expect("because the binary runs");
+    let compiled_v1 =
+        run_data(["compile", &example("supabase-app-v1")]).expect("because the binary runs");
+    let compiled_v2 =
+        run_data(["compile", &example("supabase-app")]).expect("because the binary runs");
+    assert!(
+        compiled_v1.success() && compiled_v2.success(),
+        "{} {}",
+        compiled_v1.failure_summary(),
+        compiled_v2.failure_summary()
+    );
+    let plan = run_data([
+        "diff",
+        &example("supabase-app-v1"),
+        &example("supabase-app"),
+    ])
+    .expect("because the binary runs");
     assert!(plan.success(), "{}", plan.failure_summary());
 
-    let migrated = ScratchDb::create(cluster, &database_name("ex", "migrated")).expect("because the cluster runs");
-    let direct = ScratchDb::create(cluster, &database_name("ex", "direct")).expect("because the cluster runs");
-    cluster.psql_sql(migrated.name(), &compiled_v1.stdout).expect("compiled v1 loads into an empty database");
-    cluster.psql_sql(direct.name(), &compiled_v2.stdout).expect("compiled v2 loads into an empty database");
-    cluster.psql_sql(migrated.name(), &plan.stdout).expect("the plan applies to v1");
-    let a = data_exec::normalize_dump(&cluster.dump_schema(migrated.name()).expect("because pg_dump runs"));
-    let b = data_exec::normalize_dump(&cluster.dump_schema(direct.name()).expect("because pg_dump runs"));
-    assert!(a == b, "v1 + plan differs from v2:\n{}", support::textdiff::first_differences(&b, &a, 30));
+    let migrated = ScratchDb::create(cluster, &database_name("ex", "migrated"))
+        .expect("because the cluster runs");
+    let direct = ScratchDb::create(cluster, &database_name("ex", "direct"))
+        .expect("because the cluster runs");
+    cluster
+        .psql_sql(migrated.name(), &compiled_v1.stdout)
+        .expect("compiled v1 loads into an empty database");
+    cluster
+        .psql_sql(direct.name(), &compiled_v2.stdout)
+        .expect("compiled v2 loads into an empty database");
+    cluster
+        .psql_sql(migrated.name(), &plan.stdout)
+        .expect("the plan applies to v1");
+    let a = data_exec::normalize_dump(
+        &cluster
+            .dump_schema(migrated.name())
+            .expect("because pg_dump runs"),
+    );
+    let b = data_exec::normalize_dump(
+        &cluster
+            .dump_schema(direct.name())
+            .expect("because pg_dump runs"),
+    );
+    assert!(
+        a == b,
+        "v1 + plan differs from v2:\n{}",
+        support::textdiff::first_differences(&b, &a, 30)
+    );
 }
 
 #[test]

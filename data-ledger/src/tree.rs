@@ -25,10 +25,22 @@ impl RepoLocation {
     /// Finds the repository containing `dir`.
     pub fn discover(dir: &Path) -> Result<RepoLocation> {
         let abs = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let repo = gix::discover(&abs).map_err(|e| Error::NotARepository { path: dir.display().to_string(), message: e.to_string() })?;
-        let root = repo.workdir().map(Path::to_path_buf).ok_or_else(|| Error::NotARepository { path: dir.display().to_string(), message: "the repository has no work tree".into() })?;
+        let repo = gix::discover(&abs).map_err(|e| Error::NotARepository {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let root = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::NotARepository {
+                path: dir.display().to_string(),
+                message: "the repository has no work tree".into(),
+            })?;
         let root = root.canonicalize().unwrap_or(root);
-        let prefix = abs.strip_prefix(&root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+        let prefix = abs
+            .strip_prefix(&root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
         Ok(RepoLocation { root, prefix })
     }
 }
@@ -36,14 +48,27 @@ impl RepoLocation {
 /// Every file under `folder` (relative to the repository root) at revision `rev` whose name
 /// ends in `extension`, sorted by path.
 pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result<Vec<GitFile>> {
-    let repo = gix::open(root).map_err(|e| Error::NotARepository { path: root.display().to_string(), message: e.to_string() })?;
-    let unknown = |e: &dyn std::fmt::Display| Error::UnknownRevision { rev: rev.to_string(), repo: root.display().to_string(), message: e.to_string() };
+    let repo = gix::open(root).map_err(|e| Error::NotARepository {
+        path: root.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let unknown = |e: &dyn std::fmt::Display| Error::UnknownRevision {
+        rev: rev.to_string(),
+        repo: root.display().to_string(),
+        message: e.to_string(),
+    };
     let id = repo.rev_parse_single(rev).map_err(|e| unknown(&e))?;
     let object = id.object().map_err(|e| unknown(&e))?;
     let tree = object.peel_to_tree().map_err(|e| unknown(&e))?;
-    let read = |what: &str, e: &dyn std::fmt::Display| Error::Read { what: what.to_string(), rev: rev.to_string(), message: e.to_string() };
+    let read = |what: &str, e: &dyn std::fmt::Display| Error::Read {
+        what: what.to_string(),
+        rev: rev.to_string(),
+        message: e.to_string(),
+    };
     let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse().breadthfirst(&mut recorder).map_err(|e| read("the tree", &e))?;
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| read("the tree", &e))?;
     let folder = folder.trim_matches('/');
     let mut out = Vec::new();
     for entry in recorder.records {
@@ -51,12 +76,18 @@ pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result
             continue;
         }
         let path = entry.filepath.to_string();
-        let inside = folder.is_empty() || path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'));
+        let inside = folder.is_empty()
+            || path
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'));
         if !inside || !path.ends_with(extension) {
             continue;
         }
         let blob = repo.find_object(entry.oid).map_err(|e| read(&path, &e))?;
-        out.push(GitFile { text: String::from_utf8_lossy(&blob.data).into_owned(), path });
+        out.push(GitFile {
+            text: String::from_utf8_lossy(&blob.data).into_owned(),
+            path,
+        });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

@@ -373,7 +373,12 @@ impl Differ<'_> {
             }
             for c in t.constraints.values() {
                 let target = self.constraint_target(&nt.name, &c.name);
-                let renamed_twin = t.name != nt.name && !nt.constraints.contains_key(&target) && nt.constraints.values().any(|x| !t.constraints.contains_key(&x.name) && constraint_same(c, x));
+                let renamed_twin = t.name != nt.name
+                    && !nt.constraints.contains_key(&target)
+                    && nt
+                        .constraints
+                        .values()
+                        .any(|x| !t.constraints.contains_key(&x.name) && constraint_same(c, x));
                 match nt.constraints.get(&target) {
                     Some(nc) if constraint_same(c, nc) => {}
                     None if renamed_twin => {}
@@ -1411,9 +1416,7 @@ impl Differ<'_> {
                 .unwrap_or_else(|| c.name.clone());
             let okey = graph::column(source, &from_name);
             let key = graph::column(n, &c.name);
-            let oc = o
-                .column(&from_name)
-                .filter(|_| !self.gone.contains(&okey));
+            let oc = o.column(&from_name).filter(|_| !self.gone.contains(&okey));
             let Some(oc) = oc else {
                 if t.partition_of.is_some() {
                     continue;
