@@ -80,7 +80,11 @@ impl Graph {
     /// Builds the graph of `s`.
     pub fn of(s: &Schema) -> Graph {
         let mut g = Graph::default();
-        let r = Resolver { s };
+        let mut functions: BTreeMap<&QName, Vec<&FuncId>> = BTreeMap::new();
+        for id in s.functions.keys() {
+            functions.entry(&id.name).or_default().push(id);
+        }
+        let r = Resolver { s, functions };
         for n in s.extensions.values() {
             let mut d = Vec::new();
             if let Some(sc) = &n.schema {
@@ -275,6 +279,8 @@ pub fn mentions(sql: &str, name: &str) -> bool {
 
 struct Resolver<'a> {
     s: &'a Schema,
+    /// Functions by name, so overload lookup does not scan every function.
+    functions: BTreeMap<&'a QName, Vec<&'a FuncId>>,
 }
 
 impl Resolver<'_> {
@@ -326,7 +332,7 @@ impl Resolver<'_> {
                 }
             }
             Dep::Function(q) => {
-                for id in self.s.functions.keys().filter(|id| id.name == *q) {
+                for id in self.functions.get(q).into_iter().flatten() {
                     out.push((function(id), hard));
                 }
             }
