@@ -73,7 +73,7 @@ fn raw_parse(a: &str, b: &str) -> usize {
     let mut n = 0;
     for text in [a, b] {
         for s in data_ast::split::split(text).statements {
-            n += pg_query::parse(&text[s.start..s.end])
+            n += pg_query::parse(&text[s.start..s.end], 0)
                 .map(|r| r.protobuf.stmts.len())
                 .unwrap_or(0);
         }
