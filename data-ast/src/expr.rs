@@ -333,24 +333,24 @@ pub fn parse_dotted_name(text: &str) -> QName {
 mod tests {
     use super::*;
 
-    fn default_of(sql: &str) -> String {
+    /// The DEFAULT expression of `create table t (c int default <sql>)`.
+    fn column_default(sql: &str) -> Node {
         let tree =
-            crate::parse::parse_text(&format!("create table t (c int default ({sql}))")).unwrap();
+            crate::parse::parse_text(&format!("create table t (c int default {sql})")).unwrap();
         let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else {
-            panic!()
+            panic!("{sql}: not a CREATE TABLE")
         };
         let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else {
-            panic!()
+            panic!("{sql}: no column")
         };
         let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else {
-            panic!()
+            panic!("{sql}: no default")
         };
-        render(
-            c.raw_expr
-                .as_ref()
-                .unwrap_or_else(|| panic!("{sql}: {c:?}")),
-        )
-        .sql
+        *c.raw_expr.clone().unwrap_or_else(|| panic!("{sql}: {c:?}"))
+    }
+
+    fn default_of(sql: &str) -> String {
+        render(&column_default(&format!("({sql})"))).sql
     }
 
     #[test]
@@ -376,21 +376,7 @@ mod tests {
 
     #[test]
     fn finds_sequences_in_nextval() {
-        let tree = crate::parse::parse_text(
-            "create table t (c int default nextval('s.\"Seq\"'::regclass))",
-        )
-        .unwrap();
-        let Some(NodeEnum::CreateStmt(stmt)) = tree.first() else {
-            panic!()
-        };
-        let Some(NodeEnum::ColumnDef(col)) = stmt.table_elts[0].node.as_ref() else {
-            panic!()
-        };
-        let Some(NodeEnum::Constraint(c)) = col.constraints[0].node.as_ref() else {
-            panic!()
-        };
-        assert!(
-            deps_of(c.raw_expr.as_ref().unwrap()).contains(&Dep::Relation(QName::new("s", "Seq")))
-        );
+        let expr = column_default("nextval('s.\"Seq\"'::regclass)");
+        assert!(deps_of(&expr).contains(&Dep::Relation(QName::new("s", "Seq"))));
     }
 }

@@ -234,7 +234,6 @@ impl Builder {
         if let Some(seq) = cd.identity_sequence.as_ref() {
             self.take_relation(qname(seq));
         }
-        let _ = table;
         Some(col)
     }
 
@@ -305,7 +304,6 @@ impl Builder {
         let c = &p.node;
         let origin = st.origin_loc(c.location);
         let schema = table.name.schema.clone();
-        let tname = table.name.name.clone();
         let ctype = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
         if !c.indexname.is_empty() {
             // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's.
@@ -422,7 +420,6 @@ impl Builder {
         ) {
             self.take_relation(QName::new(&schema, &name));
         }
-        let _ = tname;
         table.constraints.insert(
             name.clone(),
             constraint(name, kind, c, origin, constraint_rename(st, c.location)),

@@ -169,11 +169,11 @@ struct Differ<'a> {
     /// Enums whose labels are removed or reordered: rebuilt under a new name.
     swapped_enums: BTreeSet<QName>,
     /// Extra ordering edges (before, after) by op index.
-    pub edges: Vec<(usize, usize)>,
+    edges: Vec<(usize, usize)>,
 }
 
-/// Diffs `from` into `to`.
-pub fn diff(from: &Schema, to: &Schema, rn: &Renames) -> Plan {
+/// Diffs `from` into `to`; `from_graph` is `from`'s dependency graph.
+pub fn diff(from: &Schema, to: &Schema, from_graph: &Graph, rn: &Renames) -> Plan {
     let mut d = Differ {
         from,
         to,
@@ -188,7 +188,7 @@ pub fn diff(from: &Schema, to: &Schema, rn: &Renames) -> Plan {
         edges: Vec::new(),
     };
     d.decide();
-    d.propagate(&Graph::of(from));
+    d.propagate(from_graph);
     d.schemas();
     d.extensions();
     d.collations();
@@ -267,6 +267,33 @@ impl Differ<'_> {
             self.ops[i].reason = Some(
                 "re-created because an object it depends on is re-created or changes type".into(),
             );
+        }
+    }
+
+    /// Drops a source object marked gone (its key first in `keys`), saying why when the drop
+    /// was forced by a dependency.
+    fn drop_gone(
+        &mut self,
+        kind: K,
+        identity: String,
+        keys: Vec<Key>,
+        sql: String,
+        destructive: bool,
+        lock: &'static str,
+    ) {
+        let key = keys[0].clone();
+        if self.gone.contains(&key) {
+            let i = self.push(
+                OpKind::Drop,
+                kind,
+                identity,
+                keys,
+                vec![sql],
+                destructive,
+                lock,
+                1,
+            );
+            self.reason(i, &key);
         }
     }
 
@@ -710,26 +737,20 @@ impl Differ<'_> {
 
     fn types(&mut self) {
         let (from, to) = (self.from, self.to);
-        let renamed = self.rn.renamed_sources(K::Type);
         for (n, t) in &from.types {
-            let key = graph::ty(n);
             if self.swapped_enums.contains(n) {
                 continue;
             }
-            if self.gone.contains(&key) {
-                let i = self.push(
-                    OpKind::Drop,
-                    K::Type,
-                    n.to_string(),
-                    vec![key.clone(), graph::relname(n)],
-                    vec![render::drop_type(t)],
-                    !self.forced.contains(&key),
-                    "none",
-                    1,
-                );
-                self.reason(i, &key);
-            }
-            let _ = renamed.contains(n);
+            let key = graph::ty(n);
+            let destructive = !self.forced.contains(&key);
+            self.drop_gone(
+                K::Type,
+                n.to_string(),
+                vec![key, graph::relname(n)],
+                render::drop_type(t),
+                destructive,
+                "none",
+            );
         }
         for (n, t) in &to.types {
             let source = self.rn.source(K::Type, n);
@@ -1089,7 +1110,6 @@ impl Differ<'_> {
 
     fn tables(&mut self) {
         let (from, to) = (self.from, self.to);
-        let renamed = self.rn.renamed_sources(K::Table);
         for (n, t) in &from.tables {
             let key = graph::table(n);
             if !self.gone.contains(&key) {
@@ -1113,7 +1133,6 @@ impl Differ<'_> {
                 "ACCESS EXCLUSIVE",
                 1,
             );
-            let _ = renamed.contains(n);
             for c in t
                 .constraints
                 .values()
@@ -1710,11 +1729,9 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    if let Some(i) = self.try_auto_rename(o, t, c, &mut kept) {
-                        let _ = i;
-                        continue;
+                    if !self.try_auto_rename(o, t, c, &mut kept) {
+                        self.add_constraint(n, c);
                     }
-                    self.add_constraint(n, c);
                 }
             }
         }
@@ -1749,16 +1766,18 @@ impl Differ<'_> {
         t: &Table,
         c: &Constraint,
         kept: &mut BTreeSet<String>,
-    ) -> Option<usize> {
+    ) -> bool {
         if o.name == t.name {
-            return None;
+            return false;
         }
-        let candidate = o.constraints.values().find(|oc| {
+        let Some(candidate) = o.constraints.values().find(|oc| {
             !kept.contains(&oc.name)
                 && !t.constraints.contains_key(&oc.name)
                 && constraint_same(oc, c)
                 && !self.gone.contains(&graph::constraint(&o.name, &oc.name))
-        })?;
+        }) else {
+            return false;
+        };
         kept.insert(candidate.name.clone());
         let sql = vec![format!(
             "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
@@ -1766,7 +1785,7 @@ impl Differ<'_> {
             ident(&candidate.name),
             ident(&c.name)
         )];
-        Some(self.push(
+        self.push(
             OpKind::Rename,
             K::Constraint,
             format!("{}.{} -> {}", t.name, candidate.name, c.name),
@@ -1778,31 +1797,26 @@ impl Differ<'_> {
             false,
             "ACCESS EXCLUSIVE",
             2,
-        ))
+        );
+        true
     }
 
     fn functions(&mut self) {
         let (from, to) = (self.from, self.to);
         for (id, f) in &from.functions {
-            let key = graph::function(id);
-            if self.gone.contains(&key) {
-                let what = if f.is_procedure {
-                    "PROCEDURE"
-                } else {
-                    "FUNCTION"
-                };
-                let i = self.push(
-                    OpKind::Drop,
-                    K::Function,
-                    id.to_string(),
-                    vec![key.clone()],
-                    vec![format!("DROP {what} {}", id.sql())],
-                    false,
-                    "none",
-                    1,
-                );
-                self.reason(i, &key);
-            }
+            let what = if f.is_procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            };
+            self.drop_gone(
+                K::Function,
+                id.to_string(),
+                vec![graph::function(id)],
+                format!("DROP {what} {}", id.sql()),
+                false,
+                "none",
+            );
         }
         for (id, f) in &to.functions {
             let source_name = self.rn.source(K::Function, &id.name);
@@ -1847,7 +1861,7 @@ impl Differ<'_> {
                             2,
                         );
                     }
-                    if rename_neutral_fn(&of.create_sql, &source.name, &id.name) != f.create_sql {
+                    if rename_neutral(&of.create_sql, &source.name, &id.name) != f.create_sql {
                         sql.push(render::or_replace(&f.create_sql));
                     }
                     if of.comment != f.comment {
@@ -1890,25 +1904,19 @@ impl Differ<'_> {
     fn views(&mut self) {
         let (from, to) = (self.from, self.to);
         for (n, v) in &from.views {
-            let key = graph::view(n);
-            if self.gone.contains(&key) {
-                let (kind, what) = if v.materialized {
-                    (K::MaterializedView, "MATERIALIZED VIEW")
-                } else {
-                    (K::View, "VIEW")
-                };
-                let i = self.push(
-                    OpKind::Drop,
-                    kind,
-                    n.to_string(),
-                    vec![key.clone(), graph::relname(n)],
-                    vec![format!("DROP {what} {}", n.sql())],
-                    false,
-                    "ACCESS EXCLUSIVE",
-                    1,
-                );
-                self.reason(i, &key);
-            }
+            let (kind, what) = if v.materialized {
+                (K::MaterializedView, "MATERIALIZED VIEW")
+            } else {
+                (K::View, "VIEW")
+            };
+            self.drop_gone(
+                kind,
+                n.to_string(),
+                vec![graph::view(n), graph::relname(n)],
+                format!("DROP {what} {}", n.sql()),
+                false,
+                "ACCESS EXCLUSIVE",
+            );
         }
         for (n, v) in &to.views {
             let source = self.rn.source(K::View, n);
@@ -1998,20 +2006,14 @@ impl Differ<'_> {
     fn indexes(&mut self) {
         let (from, to) = (self.from, self.to);
         for n in from.indexes.keys() {
-            let key = graph::index(n);
-            if self.gone.contains(&key) {
-                let i = self.push(
-                    OpKind::Drop,
-                    K::Index,
-                    n.to_string(),
-                    vec![key.clone(), graph::relname(n)],
-                    vec![format!("DROP INDEX {}", n.sql())],
-                    false,
-                    "ACCESS EXCLUSIVE",
-                    1,
-                );
-                self.reason(i, &key);
-            }
+            self.drop_gone(
+                K::Index,
+                n.to_string(),
+                vec![graph::index(n), graph::relname(n)],
+                format!("DROP INDEX {}", n.sql()),
+                false,
+                "ACCESS EXCLUSIVE",
+            );
         }
         for (n, ix) in &to.indexes {
             let source = self.rn.source(K::Index, n);
@@ -2072,20 +2074,15 @@ impl Differ<'_> {
     fn triggers(&mut self) {
         let (from, to) = (self.from, self.to);
         for k in from.triggers.keys() {
-            let key = graph::trigger(&k.0, &k.1);
-            if self.gone.contains(&key) {
-                let i = self.push(
-                    OpKind::Drop,
-                    K::Trigger,
-                    format!("{}.{}", k.0, k.1),
-                    vec![key.clone()],
-                    vec![format!("DROP TRIGGER {} ON {}", ident(&k.1), k.0.sql())],
-                    false,
-                    "SHARE ROW EXCLUSIVE",
-                    1,
-                );
-                self.reason(i, &key);
-            }
+            let sql = format!("DROP TRIGGER {} ON {}", ident(&k.1), k.0.sql());
+            self.drop_gone(
+                K::Trigger,
+                format!("{}.{}", k.0, k.1),
+                vec![graph::trigger(&k.0, &k.1)],
+                sql,
+                false,
+                "SHARE ROW EXCLUSIVE",
+            );
         }
         for (k, t) in &to.triggers {
             let source = (self.rn.source(K::Table, &k.0), k.1.clone());
@@ -2156,20 +2153,15 @@ impl Differ<'_> {
     fn policies(&mut self) {
         let (from, to) = (self.from, self.to);
         for k in from.policies.keys() {
-            let key = graph::policy(&k.0, &k.1);
-            if self.gone.contains(&key) {
-                let i = self.push(
-                    OpKind::Drop,
-                    K::Policy,
-                    format!("{}.{}", k.0, k.1),
-                    vec![key.clone()],
-                    vec![format!("DROP POLICY {} ON {}", ident(&k.1), k.0.sql())],
-                    false,
-                    "ACCESS EXCLUSIVE",
-                    1,
-                );
-                self.reason(i, &key);
-            }
+            let sql = format!("DROP POLICY {} ON {}", ident(&k.1), k.0.sql());
+            self.drop_gone(
+                K::Policy,
+                format!("{}.{}", k.0, k.1),
+                vec![graph::policy(&k.0, &k.1)],
+                sql,
+                false,
+                "ACCESS EXCLUSIVE",
+            );
         }
         for (k, p) in &to.policies {
             let source = (self.rn.source(K::Table, &k.0), k.1.clone());
@@ -2278,10 +2270,6 @@ fn rename_neutral(sql: &str, old: &QName, new: &QName) -> String {
         return sql.to_string();
     }
     sql.replacen(&old.sql(), &new.sql(), 1)
-}
-
-fn rename_neutral_fn(sql: &str, old: &QName, new: &QName) -> String {
-    rename_neutral(sql, old, new)
 }
 
 fn column_comment_changes(

@@ -165,10 +165,12 @@ pub struct PlanPair {
 /// Plans the migration from `old` to `new`, and its rollback.
 pub fn plan(old: &Schema, new: &Schema) -> Result<PlanPair> {
     let renames = diff::Renames::from_annotations(old, new);
-    let mut forward = diff::diff(old, new, &renames);
-    order::order(&mut forward, old, new)?;
-    let mut rollback = diff::diff(new, old, &renames.inverse());
-    order::order(&mut rollback, new, old)?;
+    // Each model's graph serves both directions: diffing and ordering either way.
+    let (old_g, new_g) = (graph::Graph::of(old), graph::Graph::of(new));
+    let mut forward = diff::diff(old, new, &old_g, &renames);
+    order::order(&mut forward, &old_g, &new_g)?;
+    let mut rollback = diff::diff(new, old, &new_g, &renames.inverse());
+    order::order(&mut rollback, &new_g, &old_g)?;
     diff::attach_reverse(&mut forward, &rollback);
     diff::attach_reverse(&mut rollback, &forward);
     Ok(PlanPair { forward, rollback })

@@ -4,15 +4,13 @@
 use super::graph::{Graph, Key};
 use super::{OpKind, Plan};
 use crate::error::{Error, Result};
-use crate::model::Schema;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-/// Sorts `plan.operations` into an executable order.
-pub fn order(plan: &mut Plan, from: &Schema, to: &Schema) -> Result<()> {
-    let old_g = Graph::of(from);
-    let new_g = Graph::of(to);
+/// Sorts `plan.operations` into an executable order, given the dependency graphs of the
+/// schema the plan starts from and the one it ends at.
+pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
     let ops = &plan.operations;
     let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, op) in ops.iter().enumerate() {
