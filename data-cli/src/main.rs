@@ -6,6 +6,11 @@ use data_core::{Engine, RenderFormat, SchemaSource, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: the engine allocates many small trees and strings in parallel; measured on the
+/// 10k-table benchmark pair it is markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Schema-as-code and deployment safety for PostgreSQL.
 #[derive(Parser)]
 #[command(name = "data", version, about)]
