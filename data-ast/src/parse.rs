@@ -53,8 +53,16 @@ pub struct SyntaxError {
 /// The statements PostgreSQL found in one piece of text.
 pub type Parsed = Result<Arc<Vec<NodeEnum>>, SyntaxError>;
 
+/// The protobuf encoding of the statements of one piece of text (compact; decode when needed).
+pub type Encoded = Result<Arc<[u8]>, SyntaxError>;
+
 /// Parses one piece of SQL text.
 pub fn parse_text(sql: &str) -> Parsed {
+    parse_encoded(sql).and_then(|bytes| decode(&bytes))
+}
+
+/// Parses one piece of SQL text into the protobuf encoding of its statements.
+fn parse_encoded(sql: &str) -> Encoded {
     let input = match CString::new(sql) {
         Ok(c) => c,
         Err(e) => {
@@ -65,7 +73,7 @@ pub fn parse_text(sql: &str) -> Parsed {
         }
     };
     // SAFETY: `input` is a valid NUL-terminated string that outlives the call; the result is
-    // read before it is freed exactly once by the matching free function.
+    // read (and its bytes copied) before it is freed exactly once by the matching function.
     unsafe {
         let result = pg_query_parse_protobuf(input.as_ptr());
         let outcome = if !result.error.is_null() {
@@ -79,38 +87,41 @@ pub fn parse_text(sql: &str) -> Parsed {
                 message,
                 cursor: err.cursorpos.max(0) as usize,
             })
+        } else if result.parse_tree.data.is_null() {
+            Ok(Arc::from(&[][..]))
         } else {
-            let bytes = if result.parse_tree.data.is_null() {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(
-                    result.parse_tree.data as *const u8,
-                    result.parse_tree.len,
-                )
-            };
-            match protobuf::ParseResult::decode(bytes) {
-                Ok(tree) => Ok(Arc::new(
-                    tree.stmts
-                        .into_iter()
-                        .filter_map(|raw| raw.stmt.and_then(|n| n.node))
-                        .collect(),
-                )),
-                Err(e) => Err(SyntaxError {
-                    message: format!("could not decode the parse tree: {e}"),
-                    cursor: 0,
-                }),
-            }
+            Ok(Arc::from(std::slice::from_raw_parts(
+                result.parse_tree.data as *const u8,
+                result.parse_tree.len,
+            )))
         };
         pg_query_free_protobuf_parse_result(result);
         outcome
     }
 }
 
+/// Decodes the protobuf encoding of a parse result into its statements.
+pub fn decode(bytes: &[u8]) -> Parsed {
+    match protobuf::ParseResult::decode(bytes) {
+        Ok(tree) => Ok(Arc::new(
+            tree.stmts
+                .into_iter()
+                .filter_map(|raw| raw.stmt.and_then(|n| n.node))
+                .collect(),
+        )),
+        Err(e) => Err(SyntaxError {
+            message: format!("could not decode the parse tree: {e}"),
+            cursor: 0,
+        }),
+    }
+}
+
 /// A content-addressed cache of parse results, shared by both sides of a diff and across
-/// calls, so a statement that did not change is parsed once.
+/// calls, so a statement that did not change is parsed once. It keeps the compact protobuf
+/// encoding, not the decoded trees: trees are decoded for the caller and freed with its model.
 #[derive(Default)]
 pub struct ParseCache {
-    entries: Mutex<HashMap<[u8; 32], Parsed>>,
+    entries: Mutex<HashMap<[u8; 32], Encoded>>,
 }
 
 impl ParseCache {
@@ -121,6 +132,16 @@ impl ParseCache {
 
     /// Parses every text, in parallel, reusing cached results. Output is in input order.
     pub fn parse_all(&self, texts: &[&str]) -> Vec<Parsed> {
+        self.parse_encoded_all(texts)
+            .par_iter()
+            .with_min_len(64)
+            .map(|e| e.clone().and_then(|bytes| decode(&bytes)))
+            .collect()
+    }
+
+    /// Like [`ParseCache::parse_all`], but returns the protobuf encodings, to be decoded with
+    /// [`decode`] when needed.
+    pub fn parse_encoded_all(&self, texts: &[&str]) -> Vec<Encoded> {
         let keys: Vec<[u8; 32]> = texts
             .par_iter()
             .map(|t| *blake3::hash(t.as_bytes()).as_bytes())
@@ -137,10 +158,10 @@ impl ParseCache {
         // Identical statements within one batch are parsed once.
         let mut seen = std::collections::HashSet::new();
         missing.retain(|i| seen.insert(keys[*i]));
-        let fresh: Vec<(usize, Parsed)> = missing
+        let fresh: Vec<(usize, Encoded)> = missing
             .par_iter()
             .with_min_len(64)
-            .map(|&i| (i, parse_text(texts[i])))
+            .map(|&i| (i, parse_encoded(texts[i])))
             .collect();
         let mut map = self
             .entries

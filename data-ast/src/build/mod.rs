@@ -14,10 +14,11 @@ mod table;
 
 use crate::error::{Diagnostic, Severity};
 use crate::model::{Schema, SeedStatement};
-use crate::parse::{ParseCache, Parsed};
+use crate::parse::{decode, ParseCache};
 use crate::source::{LineIndex, Origin, SourceFile};
 use crate::split::{self, Annotation};
 use pg_query::NodeEnum;
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use context::Builder;
@@ -151,7 +152,19 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
             texts.push(&file.text[s.start..s.end]);
         }
     }
-    let parsed: Vec<Parsed> = cache.parse_all(&texts);
+    // Trees are large (tens of kilobytes per CREATE TABLE): only their classes are kept here;
+    // each statement is decoded again right before it is applied, then freed.
+    let encoded = cache.parse_encoded_all(&texts);
+    let classes: Vec<Option<Vec<Class>>> = encoded
+        .par_iter()
+        .with_min_len(64)
+        .map(|e| {
+            e.as_ref()
+                .ok()
+                .and_then(|bytes| decode(bytes).ok())
+                .map(|nodes| nodes.iter().map(Class::of).collect())
+        })
+        .collect();
 
     let mut builder = Builder::default();
     let mut loaded = Loaded {
@@ -161,19 +174,19 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
         },
         ..Default::default()
     };
+    // (text index, node index within the text, file, span, class, seq)
+    let mut entries: Vec<(usize, usize, usize, usize, Class, usize)> = Vec::new();
     let mut k = 0;
-    let mut stmts: Vec<(usize, usize, &NodeEnum, usize)> = Vec::new(); // file, span, node, seq
     for (fi, (file, sp)) in files.iter().zip(&splits).enumerate() {
         loaded.stats.meta_commands += sp.meta_commands.len();
         for (si, span) in sp.statements.iter().enumerate() {
-            let result = &parsed[k];
+            let text_index = k;
             k += 1;
-            match result {
-                Err(err) => {
+            match (&encoded[text_index], &classes[text_index]) {
+                (Err(err), _) => {
                     let text = &file.text[span.start..span.end];
                     let offset = error_offset(text, err.cursor, &err.message);
-                    let at = span.start + offset;
-                    let (line, column) = lines[fi].position(&file.text, at);
+                    let (line, column) = lines[fi].position(&file.text, span.start + offset);
                     let origin = Origin {
                         file: file.path.clone(),
                         line,
@@ -187,24 +200,65 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
                         snippet,
                     ));
                 }
-                Ok(nodes) => {
-                    for node in nodes.iter() {
-                        let seq = stmts.len();
-                        stmts.push((fi, si, node, seq));
+                (Ok(_), None) => {
+                    let (line, column) = lines[fi].position(&file.text, span.start);
+                    let origin = Origin {
+                        file: file.path.clone(),
+                        line,
+                        column,
+                    };
+                    let snippet = lines[fi].line_text(&file.text, line).to_string();
+                    loaded.diagnostics.push(Diagnostic::new(
+                        Severity::Error,
+                        origin,
+                        "the parse tree of this statement could not be decoded",
+                        snippet,
+                    ));
+                }
+                (Ok(_), Some(list)) => {
+                    for (ni, class) in list.iter().enumerate() {
+                        let seq = entries.len();
+                        let class = if file.is_seed { Class::Seed } else { *class };
+                        entries.push((text_index, ni, fi, si, class, seq));
                     }
                 }
             }
         }
     }
-    loaded.stats.statements = stmts.len();
+    loaded.stats.statements = entries.len();
 
-    // Seed files and DML are data; session statements are skipped; the rest is schema.
-    let mut creates = Vec::new();
-    let mut changes = Vec::new();
-    for &(fi, si, node, seq) in &stmts {
+    // Seed files and DML are data; session statements are skipped; the rest is schema, CREATEs
+    // first by kind.
+    let mut order: Vec<(u8, usize)> = Vec::new();
+    for (i, &(_, _, fi, si, class, _)) in entries.iter().enumerate() {
+        let span = &splits[fi].statements[si];
+        match class {
+            Class::Seed => {
+                let (line, column) = lines[fi].position(&files[fi].text, span.start);
+                loaded.schema.seed.push(SeedStatement {
+                    sql: files[fi].text[span.start..span.end].to_string(),
+                    origin: Origin {
+                        file: files[fi].path.clone(),
+                        line,
+                        column,
+                    },
+                });
+                loaded.stats.seed_statements += 1;
+            }
+            Class::Session => loaded.stats.session_statements += 1,
+            Class::Create(rank) => order.push((rank, i)),
+            Class::Change => order.push((u8::MAX, i)),
+        }
+    }
+    order.sort();
+    for (_, i) in order {
+        let (text_index, ni, fi, si, _, seq) = entries[i];
+        let Ok(Ok(nodes)) = encoded[text_index].as_ref().map(|bytes| decode(bytes)) else {
+            continue;
+        };
         let span = &splits[fi].statements[si];
         let st = Stmt {
-            node,
+            node: &nodes[ni],
             file: &files[fi],
             lines: &lines[fi],
             start: span.start,
@@ -213,44 +267,12 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
             inner: &span.inner,
             seq,
         };
-        if st.file.is_seed || is_data_statement(st.node) {
-            loaded.schema.seed.push(SeedStatement {
-                sql: st.text.to_string(),
-                origin: st.origin(),
-            });
-            loaded.stats.seed_statements += 1;
-            continue;
-        }
-        if is_session_statement(st.node) {
-            loaded.stats.session_statements += 1;
-            continue;
-        }
-        match create_rank(st.node) {
-            Some(rank) => creates.push((rank, st)),
-            None => changes.push(st),
-        }
-    }
-    creates.sort_by_key(|(rank, st)| (*rank, st.seq));
-    for (_, st) in &creates {
-        builder.apply(st);
-    }
-    for st in &changes {
-        builder.apply(st);
+        builder.apply(&st);
     }
     builder.finish();
     let (schema, diagnostics) = builder.into_parts();
-    loaded.schema.schemas = schema.schemas;
-    loaded.schema.extensions = schema.extensions;
-    loaded.schema.collations = schema.collations;
-    loaded.schema.types = schema.types;
-    loaded.schema.sequences = schema.sequences;
-    loaded.schema.tables = schema.tables;
-    loaded.schema.views = schema.views;
-    loaded.schema.functions = schema.functions;
-    loaded.schema.indexes = schema.indexes;
-    loaded.schema.triggers = schema.triggers;
-    loaded.schema.policies = schema.policies;
-    loaded.schema.passthrough = schema.passthrough;
+    let seed = std::mem::take(&mut loaded.schema.seed);
+    loaded.schema = Schema { seed, ..schema };
     loaded.diagnostics.extend(diagnostics);
     loaded.diagnostics.sort_by(|a, b| a.origin.cmp(&b.origin));
     loaded
@@ -280,6 +302,33 @@ fn error_offset(text: &str, cursor: usize, message: &str) -> usize {
         return text.len();
     }
     0
+}
+
+/// How a statement is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Seed data, kept apart.
+    Seed,
+    /// Session state (`SET`, ...), skipped.
+    Session,
+    /// A CREATE, applied in the first pass in this rank.
+    Create(u8),
+    /// An ALTER, COMMENT, DROP, ..., applied in the second pass in source order.
+    Change,
+}
+
+impl Class {
+    fn of(node: &NodeEnum) -> Class {
+        if is_data_statement(node) {
+            Class::Seed
+        } else if is_session_statement(node) {
+            Class::Session
+        } else {
+            create_rank(node)
+                .map(Class::Create)
+                .unwrap_or(Class::Change)
+        }
+    }
 }
 
 /// Order in which kinds of CREATE apply in the first pass; `None` for statements that change
