@@ -106,6 +106,45 @@ fn fail(stage: Stage, reason: impl Into<String>) -> Failure {
     }
 }
 
+/// proptest: random pairs of schema states over one small universe of names (see
+/// `support::evolution`) must converge, re-plan empty and roll back like the fixture cases.
+#[test]
+fn generated_evolutions_converge() {
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    require_diff_command();
+    let cluster = shared_cluster();
+    let mut runner = TestRunner::new(Config {
+        cases: 40,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(
+        &(proptest::num::u64::ANY, proptest::num::u64::ANY),
+        |(a, b)| {
+            let name = format!("gen_{a:016x}_{b:016x}");
+            let dir = scratch_dir(&["generated", &name]);
+            let _ = std::fs::create_dir_all(&dir);
+            let old = support::evolution::schema(&mut support::evolution::Rng::new(a));
+            let new = support::evolution::schema(&mut support::evolution::Rng::new(b));
+            std::fs::write(dir.join("old.sql"), &old)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            std::fs::write(dir.join("new.sql"), &new)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let case = Case { name, dir };
+            match run_case(cluster, &case) {
+                Ok(_) => Ok(()),
+                Err(f) => Err(TestCaseError::fail(format!(
+                    "[{}] {}\n--- old.sql\n{old}--- new.sql\n{new}",
+                    f.stage, f.reason
+                ))),
+            }
+        },
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
 #[test]
 fn convergence_oracle() {
     let cases = discover_cases();
