@@ -63,7 +63,7 @@ pub fn schema(rng: &mut Rng) -> String {
         ));
     }
     let mut present: Vec<Vec<usize>> = vec![Vec::new(); TABLES];
-    for t in 0..TABLES {
+    for (t, columns) in present.iter_mut().enumerate() {
         if t > 0 && !rng.chance(75) {
             continue;
         }
@@ -72,7 +72,7 @@ pub fn schema(rng: &mut Rng) -> String {
             if !rng.chance(60) {
                 continue;
             }
-            present[t].push(c);
+            columns.push(c);
             let f = family(c);
             let mut def = format!("c{c} {}", FAMILIES[f][rng.below(FAMILIES[f].len())]);
             if rng.chance(30) {
@@ -93,7 +93,7 @@ pub fn schema(rng: &mut Rng) -> String {
         if rng.chance(40) {
             items.push(format!("CHECK (id > {})", rng.below(3)));
         }
-        if let Some(&c) = present[t].get(rng.below(present[t].len().max(1))) {
+        if let Some(&c) = columns.get(rng.below(columns.len().max(1))) {
             if rng.chance(30) {
                 items.push(format!("UNIQUE (c{c})"));
             }
@@ -102,7 +102,7 @@ pub fn schema(rng: &mut Rng) -> String {
             "CREATE TABLE t{t} (\n    {}\n);",
             items.join(",\n    ")
         ));
-        if let Some(&c) = present[t].get(rng.below(present[t].len().max(1))) {
+        if let Some(&c) = columns.get(rng.below(columns.len().max(1))) {
             if rng.chance(50) {
                 out.push(format!("CREATE INDEX ON t{t} (c{c});"));
             }
