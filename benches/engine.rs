@@ -10,6 +10,10 @@ use data_ast::plan;
 use data_ast::SourceFile;
 use std::fmt::Write;
 
+/// The same allocator as the `data` binary, so the figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The synthetic schema of `n` tables; `changed` gives variant B.
 fn schema(n: usize, changed: bool) -> String {
     let mut out = String::from("CREATE SCHEMA app;\n");
