@@ -95,13 +95,11 @@ pub(crate) struct Stmt<'a> {
 impl Stmt<'_> {
     /// The origin of byte `offset` within the statement (clamped to it).
     pub fn origin_at(&self, offset: usize) -> Origin {
-        let at = self.start + offset.min(self.text.len());
-        let (line, column) = self.lines.position(&self.file.text, at);
-        Origin {
-            file: self.file.path.clone(),
-            line,
-            column,
-        }
+        origin_of(
+            self.file,
+            self.lines,
+            self.start + offset.min(self.text.len()),
+        )
     }
 
     /// The origin of the statement's first token.
@@ -185,35 +183,16 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
             match (&encoded[text_index], &classes[text_index]) {
                 (Err(err), _) => {
                     let text = &file.text[span.start..span.end];
-                    let offset = error_offset(text, err.cursor, &err.message);
-                    let (line, column) = lines[fi].position(&file.text, span.start + offset);
-                    let origin = Origin {
-                        file: file.path.clone(),
-                        line,
-                        column,
-                    };
-                    let snippet = lines[fi].line_text(&file.text, line).to_string();
-                    loaded.diagnostics.push(Diagnostic::new(
-                        Severity::Error,
-                        origin,
-                        err.message.clone(),
-                        snippet,
-                    ));
+                    let at = span.start + error_offset(text, err.cursor, &err.message);
+                    loaded
+                        .diagnostics
+                        .push(error_at(file, &lines[fi], at, err.message.clone()));
                 }
                 (Ok(_), None) => {
-                    let (line, column) = lines[fi].position(&file.text, span.start);
-                    let origin = Origin {
-                        file: file.path.clone(),
-                        line,
-                        column,
-                    };
-                    let snippet = lines[fi].line_text(&file.text, line).to_string();
-                    loaded.diagnostics.push(Diagnostic::new(
-                        Severity::Error,
-                        origin,
-                        "the parse tree of this statement could not be decoded",
-                        snippet,
-                    ));
+                    let message = "the parse tree of this statement could not be decoded";
+                    loaded
+                        .diagnostics
+                        .push(error_at(file, &lines[fi], span.start, message));
                 }
                 (Ok(_), Some(list)) => {
                     for (ni, class) in list.iter().enumerate() {
@@ -234,14 +213,9 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
         let span = &splits[fi].statements[si];
         match class {
             Class::Seed => {
-                let (line, column) = lines[fi].position(&files[fi].text, span.start);
                 loaded.schema.seed.push(SeedStatement {
                     sql: files[fi].text[span.start..span.end].to_string(),
-                    origin: Origin {
-                        file: files[fi].path.clone(),
-                        line,
-                        column,
-                    },
+                    origin: origin_of(&files[fi], &lines[fi], span.start),
                 });
                 loaded.stats.seed_statements += 1;
             }
@@ -276,6 +250,28 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
     loaded.diagnostics.extend(diagnostics);
     loaded.diagnostics.sort_by(|a, b| a.origin.cmp(&b.origin));
     loaded
+}
+
+/// The origin of byte `at` of `file`.
+fn origin_of(file: &SourceFile, lines: &LineIndex, at: usize) -> Origin {
+    let (line, column) = lines.position(&file.text, at);
+    Origin {
+        file: file.path.clone(),
+        line,
+        column,
+    }
+}
+
+/// An error diagnostic at byte `at` of `file`, with its line as snippet.
+fn error_at(
+    file: &SourceFile,
+    lines: &LineIndex,
+    at: usize,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let origin = origin_of(file, lines, at);
+    let snippet = lines.line_text(&file.text, origin.line).to_string();
+    Diagnostic::new(Severity::Error, origin, message, snippet)
 }
 
 /// Byte offset of a syntax error inside `text`, from the parser's 1-based character cursor,

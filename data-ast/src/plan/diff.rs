@@ -285,6 +285,21 @@ impl Differ<'_> {
             })
     }
 
+    /// Creates an object; when its source-side twin (`source_key`) was dropped only because of a
+    /// dependency, says so.
+    fn create(
+        &mut self,
+        kind: K,
+        identity: String,
+        keys: Vec<Key>,
+        sql: Vec<String>,
+        lock: &'static str,
+        source_key: &Key,
+    ) {
+        let i = self.push(OpKind::Create, kind, identity, keys, sql, false, lock, 3);
+        self.reason(i, source_key);
+    }
+
     /// Drops a source object marked gone (its key first in `keys`), saying why when the drop
     /// was forced by a dependency.
     fn drop_gone(
@@ -597,10 +612,11 @@ impl Differ<'_> {
         for (n, s) in to.schemas.iter().filter(|(n, _)| *n != "public") {
             match from.schemas.get(n) {
                 None => {
-                    let mut sql = vec![format!("CREATE SCHEMA {}", ident(n))];
-                    if s.comment.is_some() {
-                        sql.push(render::comment(&format!("SCHEMA {}", ident(n)), &s.comment));
-                    }
+                    let sql = render::with_comment(
+                        format!("CREATE SCHEMA {}", ident(n)),
+                        &format!("SCHEMA {}", ident(n)),
+                        &s.comment,
+                    );
                     self.push(
                         OpKind::Create,
                         K::Schema,
@@ -798,10 +814,11 @@ impl Differ<'_> {
                     "ACCESS EXCLUSIVE",
                     2,
                 );
-                let mut create = vec![render::create_type(t)];
-                if t.comment.is_some() {
-                    create.push(render::comment(&format!("TYPE {}", n.sql()), &t.comment));
-                }
+                let create = render::with_comment(
+                    render::create_type(t),
+                    &format!("TYPE {}", n.sql()),
+                    &t.comment,
+                );
                 let c = self.push(
                     OpKind::Create,
                     K::Type,
@@ -864,21 +881,19 @@ impl Differ<'_> {
                     self.alter_type(o, t);
                 }
                 _ => {
-                    let mut sql = vec![render::create_type(t)];
-                    if t.comment.is_some() {
-                        sql.push(render::comment(&format!("TYPE {}", n.sql()), &t.comment));
-                    }
-                    let i = self.push(
-                        OpKind::Create,
+                    let sql = render::with_comment(
+                        render::create_type(t),
+                        &format!("TYPE {}", n.sql()),
+                        &t.comment,
+                    );
+                    self.create(
                         K::Type,
                         n.to_string(),
                         vec![key.clone(), graph::relname(n)],
                         sql,
-                        false,
                         "none",
-                        3,
+                        &source_key,
                     );
-                    self.reason(i, &source_key);
                 }
             }
         }
@@ -1092,13 +1107,11 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    let mut sql = vec![render::create_sequence(s)];
-                    if s.comment.is_some() {
-                        sql.push(render::comment(
-                            &format!("SEQUENCE {}", n.sql()),
-                            &s.comment,
-                        ));
-                    }
+                    let sql = render::with_comment(
+                        render::create_sequence(s),
+                        &format!("SEQUENCE {}", n.sql()),
+                        &s.comment,
+                    );
                     self.push(
                         OpKind::Create,
                         K::Sequence,
@@ -1227,30 +1240,25 @@ impl Differ<'_> {
     }
 
     fn add_constraint(&mut self, table: &QName, c: &Constraint) {
-        let mut sql = vec![render::add_constraint(table, c)];
-        if c.comment.is_some() {
-            sql.push(render::comment(
-                &format!("CONSTRAINT {} ON {}", ident(&c.name), table.sql()),
-                &c.comment,
-            ));
-        }
+        let sql = render::with_comment(
+            render::add_constraint(table, c),
+            &format!("CONSTRAINT {} ON {}", ident(&c.name), table.sql()),
+            &c.comment,
+        );
         let lock = if matches!(c.kind, ConstraintKind::ForeignKey { .. }) {
             "SHARE ROW EXCLUSIVE"
         } else {
             "ACCESS EXCLUSIVE"
         };
         let key = graph::constraint(table, &c.name);
-        let i = self.push(
-            OpKind::Create,
+        self.create(
             K::Constraint,
             format!("{table}.{}", c.name),
             vec![key.clone()],
             sql,
-            false,
             lock,
-            3,
+            &key,
         );
-        self.reason(i, &key);
     }
 
     fn alter_table(&mut self, o: &Table, t: &Table) {
@@ -1903,21 +1911,12 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    let mut sql = vec![f.create_sql.clone()];
-                    if f.comment.is_some() {
-                        sql.push(render::comment(&format!("{what} {}", id.sql()), &f.comment));
-                    }
-                    let i = self.push(
-                        OpKind::Create,
-                        K::Function,
-                        id.to_string(),
-                        vec![key],
-                        sql,
-                        false,
-                        "none",
-                        3,
+                    let sql = render::with_comment(
+                        f.create_sql.clone(),
+                        &format!("{what} {}", id.sql()),
+                        &f.comment,
                     );
-                    self.reason(i, &skey);
+                    self.create(K::Function, id.to_string(), vec![key], sql, "none", &skey);
                 }
             }
         }
@@ -2000,26 +1999,24 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    let mut sql = vec![v.create_sql.clone()];
-                    if v.comment.is_some() {
-                        sql.push(render::comment(&format!("{what} {}", n.sql()), &v.comment));
-                    }
+                    let mut sql = render::with_comment(
+                        v.create_sql.clone(),
+                        &format!("{what} {}", n.sql()),
+                        &v.comment,
+                    );
                     sql.extend(column_comment_changes(
                         &BTreeMap::new(),
                         &v.column_comments,
                         n,
                     ));
-                    let i = self.push(
-                        OpKind::Create,
+                    self.create(
                         kind,
                         n.to_string(),
                         vec![key, graph::relname(n)],
                         sql,
-                        false,
                         "ACCESS EXCLUSIVE",
-                        3,
+                        &skey,
                     );
-                    self.reason(i, &skey);
                 }
             }
         }
@@ -2073,21 +2070,19 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    let mut sql = vec![ix.create_sql.clone()];
-                    if ix.comment.is_some() {
-                        sql.push(render::comment(&format!("INDEX {}", n.sql()), &ix.comment));
-                    }
-                    let i = self.push(
-                        OpKind::Create,
+                    let sql = render::with_comment(
+                        ix.create_sql.clone(),
+                        &format!("INDEX {}", n.sql()),
+                        &ix.comment,
+                    );
+                    self.create(
                         K::Index,
                         n.to_string(),
                         vec![key, graph::relname(n)],
                         sql,
-                        false,
                         "SHARE",
-                        3,
+                        &skey,
                     );
-                    self.reason(i, &skey);
                 }
             }
         }
@@ -2156,17 +2151,14 @@ impl Differ<'_> {
                             &t.comment,
                         ));
                     }
-                    let i = self.push(
-                        OpKind::Create,
+                    self.create(
                         K::Trigger,
                         format!("{}.{}", k.0, k.1),
                         vec![key],
                         sql,
-                        false,
                         "SHARE ROW EXCLUSIVE",
-                        3,
+                        &skey,
                     );
-                    self.reason(i, &skey);
                 }
             }
         }
@@ -2220,21 +2212,19 @@ impl Differ<'_> {
                     }
                 }
                 _ => {
-                    let mut sql = vec![render::create_policy(p)];
-                    if p.comment.is_some() {
-                        sql.push(render::comment(&format!("POLICY {on}"), &p.comment));
-                    }
-                    let i = self.push(
-                        OpKind::Create,
+                    let sql = render::with_comment(
+                        render::create_policy(p),
+                        &format!("POLICY {on}"),
+                        &p.comment,
+                    );
+                    self.create(
                         K::Policy,
                         format!("{}.{}", k.0, k.1),
                         vec![key],
                         sql,
-                        false,
                         "ACCESS EXCLUSIVE",
-                        3,
+                        &skey,
                     );
-                    self.reason(i, &skey);
                 }
             }
         }

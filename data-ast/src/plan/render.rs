@@ -11,6 +11,15 @@ pub fn comment(what: &str, text: &Option<String>) -> String {
     }
 }
 
+/// A create statement followed by its `COMMENT ON <what>` when there is a comment.
+pub fn with_comment(create: String, what: &str, text: &Option<String>) -> Vec<String> {
+    let mut sql = vec![create];
+    if text.is_some() {
+        sql.push(comment(what, text));
+    }
+    sql
+}
+
 /// A column definition as in `CREATE TABLE` and `ADD COLUMN`.
 pub fn column_def(c: &Column) -> String {
     let mut s = format!("{} {}", ident(&c.name), c.ty.sql);
