@@ -127,6 +127,8 @@ pub struct Schema {
     pub triggers: BTreeMap<(QName, String), Trigger>,
     /// Row-level security policies, keyed by table and name.
     pub policies: BTreeMap<(QName, String), Policy>,
+    /// Privileges granted to managed roles, keyed by object and role.
+    pub grants: BTreeMap<(GrantObject, String), std::collections::BTreeSet<String>>,
     /// Statements the model does not represent, kept verbatim and reported.
     pub passthrough: Vec<Passthrough>,
     /// Seed data statements (`sql/data`, or DML met in schema files), never diffed as schema.
@@ -493,6 +495,17 @@ pub struct Policy {
     pub comment: Option<String>,
     /// Where it was declared.
     pub origin: Origin,
+}
+
+/// An object privileges are granted on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct GrantObject {
+    /// The object kind as written in GRANT: `TABLE`, `SEQUENCE`, `FUNCTION`, `SCHEMA`.
+    pub kind: String,
+    /// The object as written after the kind, e.g. `public.orders` or `public.f(integer)`.
+    pub sql: String,
+    /// The object's key in the dependency graph.
+    pub key: String,
 }
 
 /// A statement kept verbatim because the model has no place for it.

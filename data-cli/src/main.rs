@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let project = cli.directory.clone().unwrap_or_else(|| PathBuf::from("."));
-    let engine = Engine::new();
+    let engine = Engine::for_project(&project)?;
     match cli.command {
         Command::Diff {
             from,

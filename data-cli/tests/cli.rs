@@ -247,3 +247,70 @@ fn example_compiles_loads_and_migrates() {
 fn fixtures_exist() {
     assert!(fixtures_dir().join("cases").is_dir());
 }
+
+#[test]
+fn grants_are_planned_for_managed_roles_only() {
+    let old = "create table t (id int);\ncreate function f(a int) returns int language sql as $$ select a $$;\ngrant select on t to data_test_reader;\ngrant select on t to data_test_other;\n";
+    let new = "create table t (id int);\ncreate table u (id int);\ncreate function f(a int) returns int language sql as $$ select a $$;\ngrant select, insert on t to data_test_reader;\ngrant all on all tables in schema public to data_test_writer;\ngrant execute on function f(int) to data_test_reader;\n";
+    let dir = scratch_files(
+        "grants",
+        &[
+            (
+                "data.toml",
+                "managed_roles = [\"data_test_reader\", \"data_test_writer\"]\n",
+            ),
+            ("old.sql", old),
+            ("new.sql", new),
+        ],
+    );
+    let project = dir.display().to_string();
+    let plan =
+        run_data(["-C", &project, "diff", "old.sql", "new.sql"]).expect("because the binary runs");
+    assert!(plan.success(), "{}", plan.failure_summary());
+    assert!(
+        plan.stdout
+            .contains("GRANT INSERT ON TABLE public.t TO data_test_reader"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("GRANT EXECUTE ON FUNCTION public.f(integer) TO data_test_reader"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("ON TABLE public.u TO data_test_writer"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("data_test_other"),
+        "unmanaged roles are never planned:\n{}",
+        plan.stdout
+    );
+    let noop =
+        run_data(["-C", &project, "diff", "new.sql", "new.sql"]).expect("because the binary runs");
+    assert!(noop.stdout.contains("-- no changes"), "{}", noop.stdout);
+
+    let cluster = shared_cluster();
+    let db = ScratchDb::create(cluster, &database_name("cli", "grants"))
+        .expect("because the cluster runs");
+    let roles = "DO $$ BEGIN CREATE ROLE data_test_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\nDO $$ BEGIN CREATE ROLE data_test_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\nDO $$ BEGIN CREATE ROLE data_test_other; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n";
+    cluster
+        .psql_sql(db.name(), roles)
+        .expect("roles are created");
+    cluster.psql_sql(db.name(), old).expect("old.sql loads");
+    cluster
+        .psql_sql(db.name(), &plan.stdout)
+        .expect("the plan applies");
+    let check = "DO $$ BEGIN
+      IF NOT has_table_privilege('data_test_reader', 'public.t', 'INSERT') THEN RAISE EXCEPTION 'reader cannot insert'; END IF;
+      IF NOT has_table_privilege('data_test_writer', 'public.u', 'TRUNCATE') THEN RAISE EXCEPTION 'writer lacks ALL on u'; END IF;
+      IF NOT has_table_privilege('data_test_other', 'public.t', 'SELECT') THEN RAISE EXCEPTION 'unmanaged grant was revoked'; END IF;
+    END $$;";
+    cluster
+        .psql_sql(db.name(), check)
+        .expect("privileges are as golden SQL says");
+}

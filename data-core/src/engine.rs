@@ -1,8 +1,9 @@
 //! The engine: load, plan, compile. Holds the parse cache shared by every call.
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::source::{FsAndGit, SchemaSource, SourceReader};
-use data_ast::build;
+use data_ast::build::{self, LoadOptions};
 use data_ast::parse::ParseCache;
 use data_ast::plan::{self, PlanHeader, PlanPair, RenderFormat};
 use data_ast::{Diagnostic, Severity};
@@ -32,21 +33,24 @@ impl Diff {
 pub struct Engine<R: SourceReader = FsAndGit> {
     reader: R,
     cache: ParseCache,
+    options: LoadOptions,
 }
 
 impl Default for Engine<FsAndGit> {
     fn default() -> Self {
-        Engine {
-            reader: FsAndGit,
-            cache: ParseCache::new(),
-        }
+        Engine::with_reader(FsAndGit)
     }
 }
 
 impl Engine<FsAndGit> {
-    /// An engine reading files and git.
+    /// An engine reading files and git, with the default config.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An engine configured by the project folder's `data.toml` (if any).
+    pub fn for_project(dir: &std::path::Path) -> Result<Self> {
+        Ok(Engine::new().with_config(&Config::load(dir)?))
     }
 }
 
@@ -56,13 +60,20 @@ impl<R: SourceReader> Engine<R> {
         Engine {
             reader,
             cache: ParseCache::new(),
+            options: LoadOptions::default(),
         }
+    }
+
+    /// Applies a project config (managed roles).
+    pub fn with_config(mut self, config: &Config) -> Self {
+        self.options.managed_roles = config.managed_roles.clone();
+        self
     }
 
     /// Loads a source into a model. Errors in golden SQL fail the load.
     pub fn load(&self, source: &SchemaSource) -> Result<Loaded> {
         let files = self.reader.read(source)?;
-        let loaded = build::load(&files, &self.cache);
+        let loaded = build::load_with(&files, &self.cache, &self.options);
         if loaded.has_errors() {
             let mut diagnostics = loaded.diagnostics.clone();
             diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));

@@ -30,6 +30,15 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// `data.toml` is not valid.
+    #[error("invalid project config {path}: {message}")]
+    #[diagnostic(code(data::config))]
+    Config {
+        /// The file.
+        path: String,
+        /// What is wrong, with line and column.
+        message: String,
+    },
     /// Reading git failed.
     #[error(transparent)]
     Git(#[from] data_ledger::Error),

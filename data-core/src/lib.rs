@@ -13,10 +13,12 @@
 //! # Ok::<(), data_core::Error>(())
 //! ```
 
+mod config;
 mod engine;
 mod error;
 mod source;
 
+pub use config::Config;
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
 pub use data_ast::{Diagnostic, Severity};

@@ -148,21 +148,11 @@ impl SourceReader for FsAndGit {
     }
 }
 
-/// The project's golden SQL folder name, from `data.toml` (`sql_dir = "..."`), default `sql`.
+/// The project's golden SQL folder name, from `data.toml` (default `sql`).
 fn sql_dir_name(project: &Path) -> String {
-    std::fs::read_to_string(project.join("data.toml"))
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.trim().strip_prefix("sql_dir").map(|r| {
-                    r.trim_start_matches([' ', '='])
-                        .trim()
-                        .trim_matches('"')
-                        .to_string()
-                })
-            })
-        })
-        .unwrap_or_else(|| "sql".to_string())
+    crate::config::Config::load(project)
+        .map(|c| c.sql_dir)
+        .unwrap_or_else(|_| "sql".to_string())
 }
 
 /// A project folder's golden SQL folder, or the folder itself when it holds SQL directly.

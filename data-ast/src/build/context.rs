@@ -20,6 +20,8 @@ pub struct Builder {
     constraints: HashSet<QName>,
     /// Source position of the statement that created each object, keyed by a kind-tagged name.
     pub(crate) created_at: HashMap<String, usize>,
+    /// Roles whose privileges golden SQL manages.
+    pub(crate) managed_roles: Vec<String>,
 }
 
 impl Builder {
@@ -51,7 +53,8 @@ impl Builder {
             NodeEnum::RenameStmt(s) => self.rename(st, s),
             NodeEnum::DropStmt(s) => self.drop(st, s),
             NodeEnum::AlterOwnerStmt(_) => {}
-            NodeEnum::GrantStmt(_) | NodeEnum::GrantRoleStmt(_) | NodeEnum::AlterDefaultPrivilegesStmt(_) => self.note(st, "privileges are managed only for roles listed in the project config; this statement is not part of the plan"),
+            NodeEnum::GrantStmt(s) => self.grant(st, s),
+            NodeEnum::GrantRoleStmt(_) | NodeEnum::AlterDefaultPrivilegesStmt(_) => self.note(st, "role membership and default privileges are not managed; this statement is not part of the plan"),
             NodeEnum::RuleStmt(_)
             | NodeEnum::CreateCastStmt(_)
             | NodeEnum::CreateOpClassStmt(_)

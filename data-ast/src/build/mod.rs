@@ -9,6 +9,7 @@
 mod alter;
 mod comment;
 mod context;
+mod grant;
 mod objects;
 mod table;
 
@@ -140,8 +141,20 @@ impl Stmt<'_> {
     }
 }
 
-/// Loads golden SQL files into a model. Files are taken in the order given.
+/// How golden SQL is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Roles whose GRANTs and REVOKEs are part of the model; others are reported and ignored.
+    pub managed_roles: Vec<String>,
+}
+
+/// Loads golden SQL files into a model, with default options. Files are taken in the order given.
 pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
+    load_with(files, cache, &LoadOptions::default())
+}
+
+/// Loads golden SQL files into a model.
+pub fn load_with(files: &[SourceFile], cache: &ParseCache, options: &LoadOptions) -> Loaded {
     let splits: Vec<split::Split> = files.iter().map(|f| split::split(&f.text)).collect();
     let lines: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
     let mut texts = Vec::new();
@@ -165,6 +178,7 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
         .collect();
 
     let mut builder = Builder::default();
+    builder.managed_roles = options.managed_roles.clone();
     let mut loaded = Loaded {
         stats: LoadStats {
             files: files.len(),

@@ -200,6 +200,7 @@ pub fn diff(from: &Schema, to: &Schema, from_graph: &Graph, rn: &Renames) -> Pla
     d.indexes();
     d.triggers();
     d.policies();
+    d.grants();
     d.passthrough();
     Plan {
         operations: d.ops,
@@ -2226,6 +2227,70 @@ impl Differ<'_> {
                         &skey,
                     );
                 }
+            }
+        }
+    }
+
+    /// GRANT and REVOKE for managed roles. Privileges go with a dropped object, so a re-created
+    /// object gets all of its privileges again.
+    fn grants(&mut self) {
+        let (from, to) = (self.from, self.to);
+        if from.grants.is_empty() && to.grants.is_empty() {
+            return;
+        }
+        let existing = |s: &Schema| -> BTreeSet<Key> {
+            let mut keys: BTreeSet<Key> = s.tables.keys().map(graph::table).collect();
+            keys.extend(s.views.keys().map(graph::view));
+            keys.extend(s.sequences.keys().map(graph::sequence));
+            keys.extend(s.functions.keys().map(graph::function));
+            keys.extend(s.schemas.keys().map(|n| graph::schema(n)));
+            keys
+        };
+        let (in_from, in_to) = (existing(from), existing(to));
+        let none = BTreeSet::new();
+        let all: BTreeSet<&(GrantObject, String)> =
+            from.grants.keys().chain(to.grants.keys()).collect();
+        for k in all {
+            let (object, role) = k;
+            if !in_to.contains(&object.key) {
+                continue;
+            }
+            let kept = in_from.contains(&object.key) && !self.gone.contains(&object.key);
+            let old = if kept {
+                from.grants.get(k).unwrap_or(&none)
+            } else {
+                &none
+            };
+            let new = to.grants.get(k).unwrap_or(&none);
+            let grantee = if role == "public" {
+                "PUBLIC".to_string()
+            } else {
+                ident(role)
+            };
+            let on = format!("{} {}", object.kind, object.sql);
+            let mut sql = Vec::new();
+            let revoked: Vec<&str> = old.difference(new).map(String::as_str).collect();
+            if !revoked.is_empty() {
+                sql.push(format!(
+                    "REVOKE {} ON {on} FROM {grantee}",
+                    revoked.join(", ")
+                ));
+            }
+            let granted: Vec<&str> = new.difference(old).map(String::as_str).collect();
+            if !granted.is_empty() {
+                sql.push(format!("GRANT {} ON {on} TO {grantee}", granted.join(", ")));
+            }
+            if !sql.is_empty() {
+                self.push(
+                    OpKind::Alter,
+                    K::Privilege,
+                    format!("{} {} to {role}", object.kind.to_lowercase(), object.sql),
+                    vec![format!("grant:{}", object.key)],
+                    sql,
+                    false,
+                    "none",
+                    3,
+                );
             }
         }
     }

@@ -59,6 +59,8 @@ pub enum ObjectKind {
     Trigger,
     /// A row-level security policy.
     Policy,
+    /// Privileges of one role on one object.
+    Privilege,
     /// A statement passed through verbatim.
     Statement,
 }
@@ -81,6 +83,7 @@ impl ObjectKind {
             ObjectKind::Function => "function",
             ObjectKind::Trigger => "trigger",
             ObjectKind::Policy => "policy",
+            ObjectKind::Privilege => "privilege",
             ObjectKind::Statement => "statement",
         }
     }

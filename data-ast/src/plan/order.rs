@@ -2,7 +2,7 @@
 //! breaking ties by phase and generation order so the result is the same on every run.
 
 use super::graph::{Graph, Key};
-use super::{OpKind, Plan};
+use super::{ObjectKind, OpKind, Plan};
 use crate::error::{Error, Result};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
@@ -61,6 +61,18 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
                     for (d, _) in new_deps {
                         for j in by_key.get(d.as_str()).into_iter().flatten() {
                             if *j != i && ops[*j].kind != OpKind::Drop {
+                                edges.insert((*j, i));
+                            }
+                        }
+                    }
+                    if let Some(object) = k
+                        .strip_prefix("grant:")
+                        .filter(|_| op.object == ObjectKind::Privilege)
+                    {
+                        // Privileges are granted once their object exists (they are keyed apart
+                        // from it, so nothing that depends on the object waits for them).
+                        for j in by_key.get(object).into_iter().flatten() {
+                            if *j != i && ops[*j].kind == OpKind::Create {
                                 edges.insert((*j, i));
                             }
                         }

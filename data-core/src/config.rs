@@ -1,0 +1,60 @@
+//! The project config, `data.toml`: where golden SQL lives and which roles' privileges it manages.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+/// Settings read from a project's `data.toml`; every field has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The golden SQL folder, relative to the project (default `sql`).
+    pub sql_dir: String,
+    /// Roles whose GRANTs and REVOKEs golden SQL manages. Privileges of other roles are never
+    /// planned, so a plan never revokes what the project does not own.
+    pub managed_roles: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            sql_dir: "sql".to_string(),
+            managed_roles: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `dir/data.toml`, or the defaults when there is none.
+    pub fn load(dir: &Path) -> Result<Config> {
+        let path = dir.join("data.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| Error::Config {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_errors() {
+        assert_eq!(toml::from_str::<Config>("").unwrap(), Config::default());
+        let c: Config = toml::from_str("managed_roles = [\"anon\"]").unwrap();
+        assert_eq!(c.managed_roles, vec!["anon"]);
+        assert_eq!(c.sql_dir, "sql");
+        let err = toml::from_str::<Config>("sql_dirr = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}
