@@ -314,3 +314,60 @@ fn grants_are_planned_for_managed_roles_only() {
         .psql_sql(db.name(), check)
         .expect("privileges are as golden SQL says");
 }
+
+#[test]
+fn git_revisions_are_read_without_a_checkout() {
+    let dir = scratch_files(
+        "git",
+        &[(
+            "app/sql/tables/t.sql",
+            "create table t (id int primary key);\n",
+        )],
+    );
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=data tests",
+                "-c",
+                "user.email=tests@example.invalid",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("because git is installed");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    std::fs::write(
+        dir.join("app/sql/tables/t.sql"),
+        "create table t (id int primary key, note text);\n",
+    )
+    .expect("because the scratch folder is writable");
+    git(&["commit", "-q", "-am", "two"]);
+    // The work tree now differs from both commits: only git's objects may be read.
+    std::fs::write(dir.join("app/sql/tables/t.sql"), "this is not sql;\n")
+        .expect("because the scratch folder is writable");
+    let project = dir.join("app").display().to_string();
+    let out =
+        run_data(["-C", &project, "diff", "HEAD~1", "HEAD"]).expect("because the binary runs");
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(
+        out.stdout
+            .contains("ALTER TABLE public.t ADD COLUMN note text"),
+        "{}",
+        out.stdout
+    );
+    let broken =
+        run_data(["-C", &project, "diff", "HEAD", "sql"]).expect("because the binary runs");
+    assert_eq!(broken.status.and_then(|s| s.code()), Some(1));
+    assert!(broken.stderr.contains("t.sql:1:1"), "{}", broken.stderr);
+}
