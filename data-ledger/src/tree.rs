@@ -65,24 +65,41 @@ pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result
         rev: rev.to_string(),
         message: e.to_string(),
     };
+    let folder = folder.trim_matches('/');
+    // Descend to the folder first, so files elsewhere in the repository are never listed.
+    let tree = if folder.is_empty() {
+        tree
+    } else {
+        match tree
+            .lookup_entry_by_path(folder)
+            .map_err(|e| read(folder, &e))?
+        {
+            Some(entry) if entry.mode().is_tree() => entry
+                .object()
+                .map_err(|e| read(folder, &e))?
+                .peel_to_tree()
+                .map_err(|e| read(folder, &e))?,
+            _ => return Ok(Vec::new()),
+        }
+    };
     let mut recorder = gix::traverse::tree::Recorder::default();
     tree.traverse()
         .breadthfirst(&mut recorder)
         .map_err(|e| read("the tree", &e))?;
-    let folder = folder.trim_matches('/');
     let mut out = Vec::new();
     for entry in recorder.records {
         if !entry.mode.is_blob() {
             continue;
         }
-        let path = entry.filepath.to_string();
-        let inside = folder.is_empty()
-            || path
-                .strip_prefix(folder)
-                .is_some_and(|rest| rest.starts_with('/'));
-        if !inside || !path.ends_with(extension) {
+        let relative = entry.filepath.to_string();
+        if !relative.ends_with(extension) {
             continue;
         }
+        let path = if folder.is_empty() {
+            relative
+        } else {
+            format!("{folder}/{relative}")
+        };
         let blob = repo.find_object(entry.oid).map_err(|e| read(&path, &e))?;
         out.push(GitFile {
             text: String::from_utf8_lossy(&blob.data).into_owned(),
