@@ -1,8 +1,12 @@
 //! The `data` command: parse arguments, call data-core, render. Exit codes: 0 success,
 //! 1 error, 2 usage.
 
+#[macro_use]
+mod emit;
+mod ledger_cmd;
+
 use clap::{Parser, Subcommand, ValueEnum};
-use data_core::{Engine, RenderFormat, SchemaSource, Severity};
+use data_core::{Engine, Project, RenderFormat, SchemaSource, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,6 +55,18 @@ enum Command {
         #[arg(long)]
         data: bool,
     },
+    /// List recorded deployments, newest first.
+    History(ledger_cmd::HistoryArgs),
+    /// Show each environment's deployed tag, commits since, and pending changes.
+    Status(ledger_cmd::StatusArgs),
+    /// Show the schema at a deployment, revision or moment; diff two points; or print the
+    /// deployment timeline (also as HTML).
+    Timetravel(ledger_cmd::TimetravelArgs),
+    /// Verify, record and show deployment records (the tamper-evident trail).
+    Audit {
+        #[command(subcommand)]
+        command: ledger_cmd::AuditCommand,
+    },
 }
 
 #[derive(Copy, Clone, ValueEnum)]
@@ -63,7 +79,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             report(&e);
             ExitCode::from(1)
@@ -71,16 +87,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let project = cli.directory.clone().unwrap_or_else(|| PathBuf::from("."));
-    let engine = Engine::for_project(&project)?;
     match cli.command {
+        Command::History(args) => ledger_cmd::history(&Project::open(&project)?, args),
+        Command::Status(args) => ledger_cmd::status(&Project::open(&project)?, args),
+        Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
+        Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
         Command::Diff {
             from,
             to,
             format,
             rollback,
         } => {
+            let engine = Engine::for_project(&project)?;
             let from = SchemaSource::parse(&from, &project)?;
             let to = SchemaSource::parse(&to, &project)?;
             let diff = engine.diff(&from, &to)?;
@@ -96,13 +116,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Format::Json => RenderFormat::Json,
                 Format::Human => RenderFormat::Human,
             };
-            print!("{}", diff.render(format, rollback));
+            out!("{}", diff.render(format, rollback));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Compile {
             source,
             output,
             data,
         } => {
+            let engine = Engine::for_project(&project)?;
             let source = match source {
                 Some(s) => SchemaSource::parse(&s, &project)?,
                 None => SchemaSource::Folder(project.clone()),
@@ -111,11 +133,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match output {
                 Some(path) => std::fs::write(&path, sql)
                     .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?,
-                None => print!("{sql}"),
+                None => out!("{sql}"),
             }
+            Ok(ExitCode::SUCCESS)
         }
     }
-    Ok(())
 }
 
 /// Prints an error; golden SQL errors list every diagnostic with file, line, column and snippet.

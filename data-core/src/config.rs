@@ -1,7 +1,8 @@
 //! The project config, `data.toml`: where golden SQL lives and which roles' privileges it manages.
 
 use crate::error::{Error, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Settings read from a project's `data.toml`; every field has a default.
@@ -13,6 +14,21 @@ pub struct Config {
     /// Roles whose GRANTs and REVOKEs golden SQL manages. Privileges of other roles are never
     /// planned, so a plan never revokes what the project does not own.
     pub managed_roles: Vec<String>,
+    /// Deployment environments by name (`[environments.prod]`).
+    pub environments: BTreeMap<String, Environment>,
+}
+
+/// One deployment environment of `data.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Environment {
+    /// The name of the environment variable that holds the connection URL (the URL itself is
+    /// never written in the file).
+    pub url_env: Option<String>,
+    /// Production-like: deployments need explicit confirmation.
+    pub protected: bool,
+    /// The branch deployments must come from.
+    pub branch: Option<String>,
 }
 
 impl Default for Config {
@@ -20,6 +36,7 @@ impl Default for Config {
         Config {
             sql_dir: "sql".to_string(),
             managed_roles: Vec::new(),
+            environments: BTreeMap::new(),
         }
     }
 }
@@ -56,5 +73,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 1"), "{err}");
+        let c: Config = toml::from_str(
+            "[environments.prod]\nurl_env = \"PROD_URL\"\nprotected = true\nbranch = \"main\"\n",
+        )
+        .unwrap();
+        assert!(c.environments["prod"].protected);
+        assert_eq!(c.environments["prod"].url_env.as_deref(), Some("PROD_URL"));
+        let err = toml::from_str::<Config>("[environments.prod]\nurl = \"postgres://x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -39,6 +39,18 @@ pub enum Error {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// A point in history that names nothing.
+    #[error("cannot travel to `{point}`: {message}")]
+    #[diagnostic(
+        code(data::point),
+        help("use a deployment tag (data/<env>/<stamp>), a git revision, or an RFC 3339 time such as 2026-11-27T12:00:00Z")
+    )]
+    BadPoint {
+        /// The point as given.
+        point: String,
+        /// Why it does not resolve.
+        message: String,
+    },
     /// Reading git failed.
     #[error(transparent)]
     Git(#[from] data_ledger::Error),

@@ -16,15 +16,26 @@
 mod config;
 mod engine;
 mod error;
+mod project;
+pub mod report;
 mod source;
+mod status;
+mod timetravel;
 
-pub use config::Config;
+pub use config::{Config, Environment};
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
 pub use data_ast::{Diagnostic, Severity};
+pub use data_ledger::{
+    AuditReport, BrokenLink, Change, Counts, Deployment, DeploymentRecord, Ledger, Outcome,
+    Override, Problem, TagName,
+};
 pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
+pub use project::{changes_of, DeploymentRequest, Project};
 pub use source::{FsAndGit, SchemaSource, SourceReader, FOLDER_ORDER};
+pub use status::{DeployedAt, EnvironmentStatus, Status};
+pub use timetravel::{parse_moment, Point};
 
 /// The version of data, as printed in plan headers.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

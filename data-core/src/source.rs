@@ -34,6 +34,8 @@ pub enum SchemaSource {
         /// The revision (branch, tag, commit, `HEAD~1`).
         rev: String,
     },
+    /// No golden SQL at all: the state before the first deployment.
+    Empty,
 }
 
 /// Schema sources behind a trait, so embedding programs can bring their own.
@@ -87,6 +89,7 @@ impl SchemaSource {
         match self {
             SchemaSource::File(p) | SchemaSource::Folder(p) => p.display().to_string(),
             SchemaSource::GitRevision { rev, .. } => format!("git:{rev}"),
+            SchemaSource::Empty => "(empty)".to_string(),
         }
     }
 }
@@ -94,6 +97,7 @@ impl SchemaSource {
 impl SourceReader for FsAndGit {
     fn read(&self, source: &SchemaSource) -> Result<Vec<SourceFile>> {
         match source {
+            SchemaSource::Empty => Ok(Vec::new()),
             SchemaSource::File(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| Error::Io {
                     path: p.display().to_string(),

@@ -31,6 +31,14 @@ impl Deployment {
         self.record.as_ref().ok().map(|p| &p.record)
     }
 
+    /// Whether the record's content still matches its own hash (links are checked by
+    /// [`Ledger::verify`]).
+    pub fn intact(&self) -> bool {
+        self.record
+            .as_ref()
+            .is_ok_and(|p| p.actual_hash == p.record.record_hash)
+    }
+
     /// Whether this deployment left the environment at its commit.
     pub fn took_effect(&self) -> bool {
         self.record().is_some_and(|r| r.outcome.took_effect())

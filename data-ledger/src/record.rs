@@ -96,6 +96,25 @@ impl Counts {
         counts
     }
 
+    /// `4 ops: 3 table, 1 policy` (with `, 1 destructive` when any), or `no changes`.
+    pub fn kinds_summary(&self) -> String {
+        if self.by_kind.is_empty() {
+            return "no changes".to_string();
+        }
+        let kinds: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(kind, ops)| format!("{} {kind}", ops.values().sum::<usize>()))
+            .collect();
+        let destructive = if self.destructive > 0 {
+            format!(" ({} destructive)", self.destructive)
+        } else {
+            String::new()
+        };
+        let ops = if self.total == 1 { "op" } else { "ops" };
+        format!("{} {ops}{destructive}: {}", self.total, kinds.join(", "))
+    }
+
     /// `3 table (2 create, 1 alter), 1 policy (1 drop)`, or `no changes`.
     pub fn summary(&self) -> String {
         if self.by_kind.is_empty() {

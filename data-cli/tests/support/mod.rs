@@ -7,4 +7,5 @@
 pub mod cli;
 pub mod db;
 pub mod evolution;
+pub mod repo;
 pub mod textdiff;
