@@ -1,6 +1,7 @@
 //! Reading the files under a folder of the repository at a revision.
 
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A file read from git.
@@ -86,25 +87,40 @@ pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result
     tree.traverse()
         .breadthfirst(&mut recorder)
         .map_err(|e| read("the tree", &e))?;
-    let mut out = Vec::new();
-    for entry in recorder.records {
-        if !entry.mode.is_blob() {
-            continue;
-        }
-        let relative = entry.filepath.to_string();
-        if !relative.ends_with(extension) {
-            continue;
-        }
-        let path = if folder.is_empty() {
-            relative
-        } else {
-            format!("{folder}/{relative}")
-        };
-        let blob = repo.find_object(entry.oid).map_err(|e| read(&path, &e))?;
-        out.push(GitFile {
-            text: String::from_utf8_lossy(&blob.data).into_owned(),
-            path,
-        });
+    let wanted: Vec<(String, gix::ObjectId)> = recorder
+        .records
+        .into_iter()
+        .filter(|entry| entry.mode.is_blob())
+        .map(|entry| (entry.filepath.to_string(), entry.oid))
+        .filter(|(relative, _)| relative.ends_with(extension))
+        .map(|(relative, oid)| {
+            let path = if folder.is_empty() {
+                relative
+            } else {
+                format!("{folder}/{relative}")
+            };
+            (path, oid)
+        })
+        .collect();
+    // Blobs are inflated in parallel, each worker with its own handle on the repository.
+    let shared = repo.clone().into_sync();
+    let chunk = wanted.len().div_ceil(rayon::current_num_threads().max(1)).max(64);
+    let read_chunk = |part: &[(String, gix::ObjectId)]| -> Result<Vec<GitFile>> {
+        let local = shared.to_thread_local();
+        part.iter()
+            .map(|(path, oid)| {
+                let blob = local.find_object(*oid).map_err(|e| read(path, &e))?;
+                Ok(GitFile {
+                    text: String::from_utf8_lossy(&blob.data).into_owned(),
+                    path: path.clone(),
+                })
+            })
+            .collect()
+    };
+    let parts: Vec<Result<Vec<GitFile>>> = wanted.par_chunks(chunk).map(read_chunk).collect();
+    let mut out = Vec::with_capacity(wanted.len());
+    for part in parts {
+        out.extend(part?);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
