@@ -12,6 +12,19 @@
 //! print!("{}", diff.render(data_core::RenderFormat::Sql, false));
 //! # Ok::<(), data_core::Error>(())
 //! ```
+//!
+//! Recording a deployment in the git ledger and checking the trail:
+//!
+//! ```no_run
+//! use data_core::{DeploymentRequest, Project};
+//! let project = Project::open(std::path::Path::new("."))?;
+//! let mut request = DeploymentRequest::new("prod", "HEAD");
+//! request.operator = Some("Release Bot <release@example.com>".into());
+//! let deployment = project.record_deployment(request)?;
+//! println!("recorded {}", deployment.tag);
+//! assert!(project.ledger()?.verify("prod")?.ok());
+//! # Ok::<(), data_core::Error>(())
+//! ```
 
 mod config;
 mod engine;
