@@ -121,6 +121,28 @@ pub enum Error {
         source: sqlx::Error,
     },
 
+    /// Another deployment of the environment holds its advisory lock.
+    #[error("another deployment of `{environment}` is in progress (advisory lock held); waited {waited:?}")]
+    Locked {
+        /// The environment.
+        environment: String,
+        /// How long we waited.
+        waited: Duration,
+    },
+
+    /// A plan step failed; the transaction it ran in was rolled back.
+    #[error("step {step} ({label}) failed, its transaction was rolled back: {message}")]
+    StepFailed {
+        /// The 1-based step number.
+        step: usize,
+        /// What the step does.
+        label: String,
+        /// PostgreSQL's error, without secrets.
+        message: String,
+        /// The ledger row recording the failed attempt, when it could be written.
+        ledger_id: Option<i64>,
+    },
+
     /// The internal async runtime used for sqlx could not be built.
     #[error("could not build the tokio runtime: {0}")]
     Runtime(#[source] std::io::Error),

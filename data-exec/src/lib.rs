@@ -4,26 +4,39 @@
 //! directory and starts a server that listens only on a Unix socket there. Databases are
 //! created and dropped through sqlx; SQL files run through `psql`; schemas come out of
 //! `pg_dump` and [`normalize_dump`] makes two dumps comparable regardless of column order.
+//!
+//! [`Database`] applies plans to any database ([`Database::apply`]): under a per-environment
+//! advisory lock, transactional steps in transactions together with their row in the
+//! in-database ledger `data_ledger.deployments`, non-transactional steps checkpointed one by
+//! one. URLs are only ever shown through [`redact_url`].
 
 #![warn(missing_docs)]
 
+mod apply;
 mod bindir;
 mod client;
 mod cluster;
+mod database;
 mod error;
 mod guardian;
 mod identity;
 mod initdb;
+mod ledger_table;
 mod normalize;
 mod port;
 mod process;
+mod redact;
 mod server;
 mod sql;
 mod url;
 
+pub use apply::{checksum, lock_key, ApplyReport, ApplyRequest, Step};
 pub use bindir::BinDir;
 pub use cluster::TempCluster;
+pub use database::Database;
 pub use error::{Error, Result};
+pub use ledger_table::LedgerRow;
 pub use normalize::normalize_dump;
+pub use redact::{redact_url, scrub};
 pub use sql::quote_ident;
 pub use url::{percent_encode, socket_url, SUPERUSER};

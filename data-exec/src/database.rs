@@ -1,0 +1,103 @@
+//! A database named by URL (an environment's, or a throwaway one): applying plans and reading
+//! its ledger, through a private tokio runtime so callers stay synchronous.
+
+use crate::apply::{self, ApplyReport, ApplyRequest};
+use crate::error::{Error, Result};
+use crate::ledger_table::{self, LedgerRow};
+use crate::redact::redact_url;
+use sqlx::{Connection, PgConnection};
+use tokio::runtime::Runtime;
+
+/// A database to deploy to.
+pub struct Database {
+    url: String,
+    label: String,
+    runtime: Runtime,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &self.label)
+            .finish()
+    }
+}
+
+impl Database {
+    /// A handle on the database at `url` (no connection is made yet).
+    pub fn new(url: impl Into<String>) -> Result<Database> {
+        let url = url.into();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        Ok(Database {
+            label: redact_url(&url),
+            url,
+            runtime,
+        })
+    }
+
+    /// The URL with any password replaced by `***`: the only form ever shown.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Applies a plan (see [`ApplyRequest`]); on failure the transactional part in progress is
+    /// rolled back and the attempt is recorded as failed in the ledger table.
+    pub fn apply(&self, request: &ApplyRequest) -> Result<ApplyReport> {
+        self.runtime
+            .block_on(apply::apply(&self.url, &self.label, request))
+    }
+
+    /// The ledger rows of `environment`, oldest first (none when the table does not exist).
+    pub fn ledger(&self, environment: &str) -> Result<Vec<LedgerRow>> {
+        self.runtime.block_on(async {
+            let mut conn = self.connect().await?;
+            if !ledger_table::exists(&mut conn)
+                .await
+                .map_err(|e| self.sql(e))?
+            {
+                return Ok(Vec::new());
+            }
+            let rows = sqlx::query_as(&format!(
+                "{} WHERE environment = $1 ORDER BY id",
+                ledger_table::SELECT
+            ))
+            .bind(environment)
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|e| self.sql(e))?;
+            let _ = conn.close().await;
+            Ok(rows)
+        })
+    }
+
+    /// Stores the git tag written for ledger row `id`.
+    pub fn set_tag(&self, id: i64, tag: &str) -> Result<()> {
+        self.runtime.block_on(async {
+            let mut conn = self.connect().await?;
+            sqlx::query("UPDATE data_ledger.deployments SET tag = $2 WHERE id = $1")
+                .bind(id)
+                .bind(tag)
+                .execute(&mut conn)
+                .await
+                .map_err(|e| self.sql(e))?;
+            let _ = conn.close().await;
+            Ok(())
+        })
+    }
+
+    async fn connect(&self) -> Result<PgConnection> {
+        PgConnection::connect(&self.url)
+            .await
+            .map_err(|e| self.sql(e))
+    }
+
+    fn sql(&self, source: sqlx::Error) -> Error {
+        Error::Sql {
+            database: self.label.clone(),
+            source,
+        }
+    }
+}
