@@ -313,3 +313,43 @@ fn record(project: &Project, args: RecordArgs) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// Output of `data drift`.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum DriftFormat {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+    /// The plan that brings the live database back to its golden schema.
+    Sql,
+}
+
+/// `data drift`.
+#[derive(Args)]
+pub struct DriftArgs {
+    /// The environment (its URL comes from the variable `url_env` in data.toml names).
+    env: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DriftFormat::Human)]
+    format: DriftFormat,
+}
+
+/// Runs `data drift`: exit 0 without drift, 1 with.
+pub fn drift(project: &Project, args: DriftArgs) -> anyhow::Result<ExitCode> {
+    let drift = project.drift(&args.env)?;
+    match args.format {
+        DriftFormat::Human => out!("{}", report::drift_human(&drift)),
+        DriftFormat::Json => outln!("{}", serde_json::to_string_pretty(&drift)?),
+        DriftFormat::Sql => {
+            if let Some(diff) = &drift.diff {
+                out!("{}", diff.render(RenderFormat::Sql, true));
+            }
+        }
+    }
+    Ok(if drift.drifted() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -62,6 +62,10 @@ enum Command {
     /// Show the schema at a deployment, revision or moment; diff two points; or print the
     /// deployment timeline (also as HTML).
     Timetravel(ledger_cmd::TimetravelArgs),
+    /// Compare an environment's live database with the golden SQL at its deployed tag.
+    ///
+    /// Exit 0 when they match, 1 when the live schema drifted.
+    Drift(ledger_cmd::DriftArgs),
     /// Verify, record and show deployment records (the tamper-evident trail).
     Audit {
         #[command(subcommand)]
@@ -94,6 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(args) => ledger_cmd::status(&Project::open(&project)?, args),
         Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
         Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
+        Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
         Command::Diff {
             from,
             to,

@@ -51,6 +51,18 @@ pub enum Error {
         /// Why it does not resolve.
         message: String,
     },
+    /// An environment that `data.toml` does not describe, or whose URL variable is unset.
+    #[error("environment `{env}`: {message}")]
+    #[diagnostic(code(data::environment))]
+    Environment {
+        /// The environment.
+        env: String,
+        /// What is missing.
+        message: String,
+    },
+    /// Talking to PostgreSQL failed.
+    #[error(transparent)]
+    Exec(#[from] data_exec::Error),
     /// Reading git failed.
     #[error(transparent)]
     Git(#[from] data_ledger::Error),

@@ -27,6 +27,7 @@
 //! ```
 
 mod config;
+mod drift;
 mod engine;
 mod error;
 mod project;
@@ -43,6 +44,7 @@ pub use data_ledger::{
     AuditReport, BrokenLink, Change, Counts, Deployment, DeploymentRecord, Ledger, Outcome,
     Override, Problem, TagName,
 };
+pub use drift::Drift;
 pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
 pub use project::{changes_of, DeploymentRequest, Project};

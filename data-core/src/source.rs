@@ -36,6 +36,14 @@ pub enum SchemaSource {
     },
     /// No golden SQL at all: the state before the first deployment.
     Empty,
+    /// SQL text held in memory (e.g. a schema dump of a live database), with a label that
+    /// diagnostics use as its file name.
+    Inline {
+        /// The name shown in diagnostics.
+        label: String,
+        /// The SQL.
+        text: String,
+    },
 }
 
 /// Schema sources behind a trait, so embedding programs can bring their own.
@@ -90,6 +98,7 @@ impl SchemaSource {
             SchemaSource::File(p) | SchemaSource::Folder(p) => p.display().to_string(),
             SchemaSource::GitRevision { rev, .. } => format!("git:{rev}"),
             SchemaSource::Empty => "(empty)".to_string(),
+            SchemaSource::Inline { label, .. } => label.clone(),
         }
     }
 }
@@ -98,6 +107,9 @@ impl SourceReader for FsAndGit {
     fn read(&self, source: &SchemaSource) -> Result<Vec<SourceFile>> {
         match source {
             SchemaSource::Empty => Ok(Vec::new()),
+            SchemaSource::Inline { label, text } => {
+                Ok(vec![SourceFile::new(label.clone(), text.clone())])
+            }
             SchemaSource::File(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| Error::Io {
                     path: p.display().to_string(),

@@ -49,8 +49,21 @@ pub(crate) fn psql_text(bindir: &BinDir, url: &str, database: &str, sql: &str) -
 
 /// The schema of the database at `url` as `pg_dump --schema-only --no-owner --no-privileges` prints it.
 pub(crate) fn dump_schema(bindir: &BinDir, url: &str, database: &str) -> Result<String> {
+    dump_schema_excluding(bindir, url, database, &[])
+}
+
+/// Like [`dump_schema`], leaving out the named schemas.
+pub(crate) fn dump_schema_excluding(
+    bindir: &BinDir,
+    url: &str,
+    database: &str,
+    exclude: &[&str],
+) -> Result<String> {
     let mut command = Command::new(bindir.program("pg_dump"));
     command.args(["--schema-only", "--no-owner", "--no-privileges", "-d", url]);
+    for schema in exclude {
+        command.arg(format!("--exclude-schema={schema}"));
+    }
     let out = process::output(&mut command, "pg_dump")?;
     if !out.status.success() {
         return Err(Error::Dump {

@@ -2,6 +2,8 @@
 //! its ledger, through a private tokio runtime so callers stay synchronous.
 
 use crate::apply::{self, ApplyReport, ApplyRequest};
+use crate::bindir::BinDir;
+use crate::client;
 use crate::error::{Error, Result};
 use crate::ledger_table::{self, LedgerRow};
 use crate::redact::redact_url;
@@ -71,6 +73,26 @@ impl Database {
             let _ = conn.close().await;
             Ok(rows)
         })
+    }
+
+    /// The schema as `pg_dump --schema-only` prints it (PostgreSQL's own rendering), without
+    /// data's ledger schema. Uses the PostgreSQL client programs found by [`BinDir::locate`].
+    pub fn dump_schema(&self) -> Result<String> {
+        let bindir = BinDir::locate()?;
+        client::dump_schema_excluding(&bindir, &self.url, &self.label, &["data_ledger"]).map_err(
+            |e| match e {
+                Error::Dump {
+                    database,
+                    status,
+                    stderr,
+                } => Error::Dump {
+                    database,
+                    status,
+                    stderr: crate::redact::scrub(&stderr, &self.url),
+                },
+                other => other,
+            },
+        )
     }
 
     /// Stores the git tag written for ledger row `id`.

@@ -1,12 +1,14 @@
 //! Human and machine renderings of the ledger views: history, status, audit, the schema at a
 //! point, and the deployment timeline (text and a self-contained HTML page).
 
+mod drift;
 mod history;
 mod schema;
 mod status;
 mod timeline;
 mod timeline_html;
 
+pub use drift::drift_human;
 pub use history::{history_human, history_json};
 pub use schema::schema_human;
 pub use status::status_human;
