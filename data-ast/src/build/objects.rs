@@ -583,6 +583,13 @@ impl Builder {
             deps.extend(e.deps);
             sql.push_str(&format!(" WHERE {}", e.sql));
         }
+        // Columns used in expressions and the predicate are dependencies too: a type change of
+        // one of them must rebuild the index.
+        if let Some(t) = self.schema.tables.get(&table) {
+            for c in mentioned_columns(&sql, t.columns.iter().map(|c| c.name.as_str())) {
+                deps.push(Dep::Column(table.clone(), c));
+            }
+        }
         if !self.record_creation(st, format!("rel:{name}"), false, &format!("index {name}")) {
             return;
         }
@@ -784,4 +791,17 @@ fn enum_value_renames(st: &Stmt, values: &[String]) -> BTreeMap<String, String> 
         }
     }
     out
+}
+
+/// The names among `columns` that appear as identifiers in `sql` (quoted or not).
+fn mentioned_columns<'c>(sql: &str, columns: impl Iterator<Item = &'c str>) -> Vec<String> {
+    let tokens: std::collections::BTreeSet<String> = sql
+        .split(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    columns
+        .filter(|c| tokens.contains(*c))
+        .map(str::to_string)
+        .collect()
 }

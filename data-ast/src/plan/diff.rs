@@ -530,7 +530,14 @@ impl Differ<'_> {
                 let kind = d.split(':').next().unwrap_or("");
                 let drop_it = match kind {
                     "view" | "trigger" | "policy" | "function" | "type" => true,
-                    "constraint" | "index" | "table" => hard_gone,
+                    // A column whose type changes takes its indexes and CHECKs along: their
+                    // predicates and expressions may compare it with values of the old type
+                    // (e.g. a partial index `WHERE status <> 'done'` on a rebuilt enum).
+                    "index" => hard_gone || self.retyped.contains(&k),
+                    "constraint" => {
+                        hard_gone || (self.retyped.contains(&k) && self.is_check_constraint(d))
+                    }
+                    "table" => hard_gone,
                     "column" => {
                         if k.starts_with("function:") || k.starts_with("sequence:") {
                             self.reset_default.insert(d.clone());
@@ -555,6 +562,16 @@ impl Differ<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `key` names a CHECK constraint of the source schema.
+    fn is_check_constraint(&self, key: &Key) -> bool {
+        self.from.tables.iter().any(|(q, t)| {
+            t.constraints.values().any(|c| {
+                matches!(c.kind, crate::model::ConstraintKind::Check { .. })
+                    && graph::constraint(q, &c.name) == *key
+            })
+        })
     }
 
     fn target_of(
