@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod emit;
+mod deploy_cmd;
 mod ledger_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -62,6 +63,17 @@ enum Command {
     /// Show the schema at a deployment, revision or moment; diff two points; or print the
     /// deployment timeline (also as HTML).
     Timetravel(ledger_cmd::TimetravelArgs),
+    /// Write the pending plan of an environment as migration files (up, down, JSON).
+    Automate(deploy_cmd::AutomateArgs),
+    /// Apply the pending plan to the environment's deployed schema on a throwaway server and
+    /// run the pgTAP tests; the result is recorded against the plan hash.
+    Test(deploy_cmd::TestArgs),
+    /// Mark the tested pending plan ready for the environment.
+    Promote(deploy_cmd::PromoteArgs),
+    /// Deploy HEAD to an environment, through every gate.
+    Align(deploy_cmd::DeployArgs),
+    /// Return an environment to an earlier deployment's schema.
+    Rollback(deploy_cmd::RollbackArgs),
     /// Compare an environment's live database with the golden SQL at its deployed tag.
     ///
     /// Exit 0 when they match, 1 when the live schema drifted.
@@ -99,6 +111,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
         Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
         Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
+        Command::Automate(args) => deploy_cmd::automate(&Project::open(&project)?, args),
+        Command::Test(args) => deploy_cmd::test(&Project::open(&project)?, args),
+        Command::Promote(args) => deploy_cmd::promote(&Project::open(&project)?, args),
+        Command::Align(args) => deploy_cmd::align(&Project::open(&project)?, args),
+        Command::Rollback(args) => deploy_cmd::rollback(&Project::open(&project)?, args),
         Command::Diff {
             from,
             to,

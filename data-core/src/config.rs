@@ -16,6 +16,34 @@ pub struct Config {
     pub managed_roles: Vec<String>,
     /// Deployment environments by name (`[environments.prod]`).
     pub environments: BTreeMap<String, Environment>,
+    /// Where `data automate` writes migrations, relative to the project (default `migrations`).
+    pub migrations_dir: String,
+    /// Where pgTAP tests live, relative to the project (default `tests`).
+    pub tests_dir: String,
+    /// How deployments run.
+    pub deploy: DeploySettings,
+}
+
+/// `[deploy]`: timeouts and waits of `data align` and `data test`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeploySettings {
+    /// `lock_timeout` for each transaction and lone step (PostgreSQL interval text).
+    pub lock_timeout: String,
+    /// `statement_timeout` for each transaction and lone step.
+    pub statement_timeout: String,
+    /// Seconds to wait for another deployment of the same environment to finish.
+    pub lock_wait_seconds: u64,
+}
+
+impl Default for DeploySettings {
+    fn default() -> Self {
+        DeploySettings {
+            lock_timeout: "5s".to_string(),
+            statement_timeout: "15min".to_string(),
+            lock_wait_seconds: 30,
+        }
+    }
 }
 
 /// One deployment environment of `data.toml`.
@@ -37,6 +65,9 @@ impl Default for Config {
             sql_dir: "sql".to_string(),
             managed_roles: Vec::new(),
             environments: BTreeMap::new(),
+            migrations_dir: "migrations".to_string(),
+            tests_dir: "tests".to_string(),
+            deploy: DeploySettings::default(),
         }
     }
 }

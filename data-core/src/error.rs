@@ -60,6 +60,10 @@ pub enum Error {
         /// What is missing.
         message: String,
     },
+    /// A workflow gate refused to go on.
+    #[error("{0}")]
+    #[diagnostic(code(data::gate))]
+    Gate(String),
     /// Talking to PostgreSQL failed.
     #[error(transparent)]
     Exec(#[from] data_exec::Error),

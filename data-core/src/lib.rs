@@ -27,6 +27,7 @@
 //! ```
 
 mod config;
+pub mod deploy;
 mod drift;
 mod engine;
 mod error;
@@ -36,7 +37,7 @@ mod source;
 mod status;
 mod timetravel;
 
-pub use config::{Config, Environment};
+pub use config::{Config, DeploySettings, Environment};
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
 pub use data_ast::{Diagnostic, Severity};

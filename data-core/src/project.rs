@@ -131,13 +131,27 @@ impl Project {
                 .and_then(|d| d.record().map(|r| r.to_commit.clone())),
         };
         let (diff, changes) = self.changes_between(from.as_deref(), Some(&to.id))?;
+        let mut request = request;
+        request.from = from;
+        request.to = to.id;
+        self.record_planned(request, diff.plans.forward.hash(), changes)
+    }
+
+    /// Records a deployment whose plan hash and changes the caller already has.
+    pub(crate) fn record_planned(
+        &self,
+        request: DeploymentRequest,
+        plan_hash: String,
+        changes: Vec<Change>,
+    ) -> Result<Deployment> {
+        let ledger = self.ledger()?;
         let now = Utc::now();
         let started_at = request.started_at.unwrap_or(now);
         let record = NewDeployment {
             environment: request.environment,
-            to: to.id,
-            from_commit: from,
-            plan_hash: diff.plans.forward.hash(),
+            to: request.to,
+            from_commit: request.from,
+            plan_hash,
             changes,
             overrides: request.overrides,
             operator: request.operator,

@@ -39,6 +39,30 @@ pub(crate) fn psql_file(bindir: &BinDir, url: &str, database: &str, path: &Path)
     psql_result(out, database)
 }
 
+/// What psql printed for a file run with tuples only and unaligned output (as TAP needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PsqlOutput {
+    /// Whether psql exited with success.
+    pub success: bool,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs the file at `path` with `psql -t -A` and returns what it printed, failing only when
+/// psql cannot be started.
+pub(crate) fn psql_file_output(bindir: &BinDir, url: &str, path: &Path) -> Result<PsqlOutput> {
+    let mut command = psql(bindir, url);
+    command.args(["-t", "-A", "-f"]).arg(path);
+    let out = process::output(&mut command, "psql")?;
+    Ok(PsqlOutput {
+        success: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
 /// Runs `sql` with psql against `url`, feeding it on stdin.
 pub(crate) fn psql_text(bindir: &BinDir, url: &str, database: &str, sql: &str) -> Result<()> {
     let mut command = psql(bindir, url);

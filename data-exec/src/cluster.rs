@@ -143,6 +143,12 @@ impl TempCluster {
         client::psql_text(&self.bindir, &self.url(db), db, sql)
     }
 
+    /// Runs the file at `path` in database `db` with `psql -t -A` (tuples only, unaligned, as
+    /// TAP output needs) and returns what it printed; a failing file is not an error here.
+    pub fn psql_file_output(&self, db: &str, path: &Path) -> Result<client::PsqlOutput> {
+        client::psql_file_output(&self.bindir, &self.url(db), path)
+    }
+
     /// The schema of database `db` as printed by `pg_dump --schema-only --no-owner --no-privileges`.
     pub fn dump_schema(&self, db: &str) -> Result<String> {
         client::dump_schema(&self.bindir, &self.url(db), db)

@@ -32,6 +32,7 @@ mod url;
 
 pub use apply::{checksum, lock_key, ApplyReport, ApplyRequest, Step};
 pub use bindir::BinDir;
+pub use client::PsqlOutput;
 pub use cluster::TempCluster;
 pub use database::Database;
 pub use error::{Error, Result};

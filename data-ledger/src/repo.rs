@@ -75,6 +75,19 @@ impl Repo {
         Ok(name.map(|n| n.shorten().to_string()))
     }
 
+    /// The upstream of a local branch as a revision (`refs/remotes/origin/main`), when git
+    /// config names one and that remote-tracking ref exists.
+    pub fn upstream(&self, branch: &str) -> Option<String> {
+        let config = self.inner.config_snapshot();
+        let remote = config.string(format!("branch.{branch}.remote").as_str())?;
+        let merge = config.string(format!("branch.{branch}.merge").as_str())?;
+        let merge = merge.to_string();
+        let short = merge.strip_prefix("refs/heads/").unwrap_or(&merge);
+        let name = format!("refs/remotes/{remote}/{short}");
+        self.inner.find_reference(name.as_str()).ok()?;
+        Some(name)
+    }
+
     /// How many commits `to` has that `from` does not (`git rev-list --count from..to`).
     pub fn commits_between(&self, from: &str, to: &str) -> Result<usize> {
         let from = self.object_id(from)?;

@@ -104,7 +104,10 @@ pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result
         .collect();
     // Blobs are inflated in parallel, each worker with its own handle on the repository.
     let shared = repo.clone().into_sync();
-    let chunk = wanted.len().div_ceil(rayon::current_num_threads().max(1)).max(64);
+    let chunk = wanted
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(64);
     let read_chunk = |part: &[(String, gix::ObjectId)]| -> Result<Vec<GitFile>> {
         let local = shared.to_thread_local();
         part.iter()

@@ -1,0 +1,272 @@
+//! The deploy commands: `automate`, `test`, `promote`, `align`, `rollback`. Parsing and
+//! printing only; the workflow lives in data-core's `deploy` module.
+
+use clap::Args;
+use data_core::deploy::{AlignOptions, AlignReport, Confirmation, GateStatus, TestReport};
+use data_core::{Project, RenderFormat};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `data automate`.
+#[derive(Args)]
+pub struct AutomateArgs {
+    /// The environment whose deployed tag the plan starts from (default: dev).
+    #[arg(default_value = "dev")]
+    env: String,
+}
+
+/// `data test`.
+#[derive(Args)]
+pub struct TestArgs {
+    /// The environment whose deployed schema the plan is applied to (default: dev).
+    #[arg(default_value = "dev")]
+    env: String,
+    /// Also write the results as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+/// `data promote`.
+#[derive(Args)]
+pub struct PromoteArgs {
+    /// The environment (default: dev).
+    #[arg(default_value = "dev")]
+    env: String,
+    /// Who promotes (default: git config's identity).
+    #[arg(long = "as", value_name = "WHO")]
+    operator: Option<String>,
+}
+
+/// `data align` and `data rollback`.
+#[derive(Args)]
+pub struct DeployArgs {
+    /// The environment.
+    env: String,
+    /// Print the gates and the SQL that would run; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Confirm without a prompt (refused for protected environments).
+    #[arg(long)]
+    yes: bool,
+    /// Non-interactive run (CI); protected environments also need --reason.
+    #[arg(long, requires = "reason")]
+    ci: bool,
+    /// Why a non-interactive deployment of a protected environment is right.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    /// Deploy although the live schema drifted from the deployed tag, for this reason.
+    #[arg(long, value_name = "REASON")]
+    accept_drift: Option<String>,
+    /// Who deploys (default: git config's identity).
+    #[arg(long = "as", value_name = "WHO")]
+    operator: Option<String>,
+}
+
+/// `data rollback` adds the target.
+#[derive(Args)]
+pub struct RollbackArgs {
+    #[command(flatten)]
+    deploy: DeployArgs,
+    /// The deployment tag to return to (default: the deployment before the current one).
+    #[arg(long, value_name = "TAG")]
+    to: Option<String>,
+}
+
+/// Runs `data automate`.
+pub fn automate(project: &Project, args: AutomateArgs) -> anyhow::Result<ExitCode> {
+    match project.automate(&args.env)? {
+        None => outln!("{}: nothing to do, HEAD's golden SQL is deployed", args.env),
+        Some((pending, files)) => {
+            outln!(
+                "{}: {} operation(s), plan {}",
+                args.env,
+                pending.diff.plans.forward.operations.len(),
+                &pending.plan_hash()[..12]
+            );
+            for f in files.all() {
+                outln!("wrote {}", f.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `data test`.
+pub fn test(project: &Project, args: TestArgs) -> anyhow::Result<ExitCode> {
+    let report = project.test_plan(&args.env)?;
+    out!("{}", render_test(&report));
+    if let Some(path) = &args.junit {
+        std::fs::write(path, report.junit())
+            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn render_test(report: &TestReport) -> String {
+    let mut out = format!(
+        "plan {} for {}: {} operation(s) ",
+        &report.plan_hash[..12],
+        report.environment,
+        report.operations
+    );
+    match &report.apply_error {
+        Some(e) => {
+            out.push_str(&format!("did NOT apply on a throwaway server:\n  {e}\n"));
+            return out;
+        }
+        None => out.push_str("applied on a throwaway server\n"),
+    }
+    if report.files.is_empty() {
+        out.push_str("no pgTAP tests found\n");
+    }
+    for f in &report.files {
+        let failed = f.run.failures();
+        out.push_str(&format!(
+            "{} {} ({} test(s){})\n",
+            if f.passed() { "ok    " } else { "FAILED" },
+            f.path,
+            f.run.tests.len(),
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        ));
+        for t in f.run.tests.iter().filter(|t| !t.ok) {
+            out.push_str(&format!("    not ok {} - {}\n", t.number, t.description));
+            for d in &t.diagnostics {
+                out.push_str(&format!("      # {d}\n"));
+            }
+        }
+        if let Some(e) = &f.error {
+            out.push_str(&format!("    {e}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "{}: {} test(s), {} failure(s); result recorded for this plan\n",
+        if report.passed() { "PASSED" } else { "FAILED" },
+        report.tests(),
+        report.failures()
+    ));
+    out
+}
+
+/// Runs `data promote`.
+pub fn promote(project: &Project, args: PromoteArgs) -> anyhow::Result<ExitCode> {
+    let p = project.promote(&args.env, args.operator)?;
+    outln!(
+        "promoted plan {} for {} (by {})",
+        &p.plan_hash[..12],
+        p.environment,
+        p.by
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `data align`.
+pub fn align(project: &Project, args: DeployArgs) -> anyhow::Result<ExitCode> {
+    let options = options(project, &args)?;
+    let report = project.align(&args.env, &options)?;
+    Ok(finish(&report, args.dry_run))
+}
+
+/// Runs `data rollback`.
+pub fn rollback(project: &Project, args: RollbackArgs) -> anyhow::Result<ExitCode> {
+    let options = options(project, &args.deploy)?;
+    let report = project.rollback(&args.deploy.env, args.to.as_deref(), &options)?;
+    for c in report.pending.changes.iter().filter(|c| c.destructive) {
+        eprintln!("data loss: {} {} {}", c.op, c.kind, c.identity);
+    }
+    Ok(finish(&report, args.deploy.dry_run))
+}
+
+fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions> {
+    let protected = project
+        .config()
+        .environments
+        .get(&args.env)
+        .is_some_and(|e| e.protected);
+    let confirmation = if args.ci {
+        match &args.reason {
+            Some(r) if !r.trim().is_empty() => Confirmation::Ci(r.trim().to_string()),
+            _ => anyhow::bail!("--ci needs --reason \"why\""),
+        }
+    } else if args.yes {
+        Confirmation::Yes
+    } else if protected && !args.dry_run && std::io::stdin().is_terminal() {
+        eprint!("{} is protected. Type its name to deploy: ", args.env);
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if line.trim() == args.env {
+            Confirmation::Typed
+        } else {
+            Confirmation::None
+        }
+    } else {
+        Confirmation::None
+    };
+    Ok(AlignOptions {
+        dry_run: args.dry_run,
+        confirmation,
+        accept_drift: args.accept_drift.clone(),
+        operator: args.operator.clone(),
+    })
+}
+
+fn finish(report: &AlignReport, dry_run: bool) -> ExitCode {
+    for g in &report.gates {
+        let mark = match &g.status {
+            GateStatus::Passed => "ok      ".to_string(),
+            GateStatus::Failed => "BLOCKED ".to_string(),
+            GateStatus::Accepted(_) => "accepted".to_string(),
+            GateStatus::Skipped => "skipped ".to_string(),
+        };
+        eprintln!("{mark} {}: {}", g.name, g.detail);
+        if let GateStatus::Accepted(reason) = &g.status {
+            eprintln!("         reason: {reason}");
+        }
+    }
+    let plan = &report.pending.diff;
+    if report.blocked() {
+        eprintln!("nothing was changed: a gate blocked the deployment");
+        return ExitCode::from(1);
+    }
+    if plan.plans.forward.operations.is_empty() {
+        outln!(
+            "{}: nothing to deploy, the golden SQL at {} is in place",
+            report.pending.environment,
+            report.pending.to.short_id()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if dry_run {
+        out!("{}", plan.render(RenderFormat::Sql, false));
+        eprintln!("dry run: nothing was changed");
+        return ExitCode::SUCCESS;
+    }
+    match (&report.deployment, &report.error) {
+        (Some(d), None) => {
+            outln!(
+                "deployed {} operation(s) to {}; recorded as {}",
+                plan.plans.forward.operations.len(),
+                report.pending.environment,
+                d.tag
+            );
+            ExitCode::SUCCESS
+        }
+        (d, Some(e)) => {
+            eprintln!("error: {e}");
+            if let Some(d) = d {
+                eprintln!("the failed attempt is recorded as {}", d.tag);
+            }
+            ExitCode::from(1)
+        }
+        (None, None) => ExitCode::SUCCESS,
+    }
+}

@@ -1,0 +1,276 @@
+//! `data align` and `data rollback`: the deployment itself. Gates first (nothing touches the
+//! database until all pass), then the plan is applied under the environment's advisory lock
+//! with its ledger row, and finally the deployment tag is written through the git ledger — for
+//! failed attempts too.
+
+use super::gates::{Gate, GateStatus};
+use super::pending::Pending;
+use crate::error::{Error, Result};
+use crate::project::{DeploymentRequest, Project};
+use chrono::Utc;
+use data_exec::{ApplyRequest, Database};
+use data_ledger::{Deployment, Outcome, Override};
+use std::time::Duration;
+
+/// How the person deploying confirmed a protected environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Not confirmed.
+    None,
+    /// The environment's name was typed at the prompt.
+    Typed,
+    /// `--yes`: enough for unprotected environments only.
+    Yes,
+    /// `--ci --reason`: a non-interactive run with a written reason.
+    Ci(String),
+}
+
+/// Options of `align` and `rollback`.
+#[derive(Debug, Clone)]
+pub struct AlignOptions {
+    /// Print what would run; change nothing.
+    pub dry_run: bool,
+    /// The confirmation given.
+    pub confirmation: Confirmation,
+    /// Deploy despite drift, for this reason.
+    pub accept_drift: Option<String>,
+    /// Who deploys (default: git's identity).
+    pub operator: Option<String>,
+}
+
+/// What `align` or `rollback` did.
+#[derive(Debug, Clone)]
+pub struct AlignReport {
+    /// The plan.
+    pub pending: Pending,
+    /// Every gate, in order.
+    pub gates: Vec<Gate>,
+    /// Whether the plan was applied (false for dry runs and blocked or failed deployments).
+    pub applied: bool,
+    /// The error of a failed apply.
+    pub error: Option<String>,
+    /// The tag recorded (for applied and failed attempts).
+    pub deployment: Option<Deployment>,
+}
+
+impl AlignReport {
+    /// Whether a gate stopped the deployment.
+    pub fn blocked(&self) -> bool {
+        self.gates.iter().any(Gate::blocks)
+    }
+}
+
+impl Project {
+    /// Deploys HEAD to `env` through every gate.
+    pub fn align(&self, env: &str, options: &AlignOptions) -> Result<AlignReport> {
+        let pending = self.pending(env, None)?;
+        let promoted = self.gate_promoted(env, &pending.plan_hash())?;
+        self.deploy(env, pending, Some(promoted), options, None)
+    }
+
+    /// Returns `env` to the schema of `to` (a deployment tag), by default the deployment before
+    /// the current one, through the same gates except the test and promotion of the plan.
+    pub fn rollback(
+        &self,
+        env: &str,
+        to: Option<&str>,
+        options: &AlignOptions,
+    ) -> Result<AlignReport> {
+        let ledger = self.ledger()?;
+        let history = ledger.deployments(env)?;
+        let current = ledger.current(env)?.ok_or_else(|| {
+            Error::Gate(format!(
+                "nothing is deployed to {env}; nothing to roll back"
+            ))
+        })?;
+        let target = match to {
+            Some(tag) => ledger.find(tag)?,
+            None => history
+                .iter()
+                .rev()
+                .filter(|d| d.took_effect() && d.tag.order_key() < current.tag.order_key())
+                .find(|d| d.commit != current.commit)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::Gate(format!(
+                        "{} is the first deployment of {env}: there is no earlier schema to return to",
+                        current.tag
+                    ))
+                })?,
+        };
+        let pending = self.pending_rollback(env, &target.commit)?;
+        let note = format!("rollback from {} to {}", current.tag, target.tag);
+        self.deploy(env, pending, None, options, Some(note))
+    }
+
+    fn deploy(
+        &self,
+        env: &str,
+        pending: Pending,
+        promoted: Option<Gate>,
+        options: &AlignOptions,
+        note: Option<String>,
+    ) -> Result<AlignReport> {
+        let url = self.database_url(env)?;
+        let protected = self
+            .config()
+            .environments
+            .get(env)
+            .is_some_and(|e| e.protected);
+        let mut gates = vec![self.gate_clean_tree(&pending)?, self.gate_branch(env)?];
+        gates.extend(promoted);
+        gates.push(confirmation_gate(env, protected, &options.confirmation));
+        let mut overrides = Vec::new();
+        if let Confirmation::Ci(reason) = &options.confirmation {
+            overrides.push(Override {
+                rule: "non-interactive-deploy".into(),
+                object: env.to_string(),
+                reason: reason.clone(),
+            });
+        }
+        // Drift is checked last: it needs the database and a throwaway server.
+        if !gates.iter().any(Gate::blocks) {
+            let drift = self.drift_at(env, &url)?;
+            gates.push(if !drift.drifted() {
+                Gate::new(
+                    "no drift",
+                    GateStatus::Passed,
+                    "the live schema matches the deployed tag",
+                )
+            } else {
+                let listed: Vec<String> = drift
+                    .changes
+                    .iter()
+                    .take(5)
+                    .map(|c| format!("{} {} {}", c.op, c.kind, c.identity))
+                    .collect();
+                let detail = format!(
+                    "the live schema differs from the deployed tag in {} place(s): {}",
+                    drift.changes.len(),
+                    listed.join("; ")
+                );
+                match &options.accept_drift {
+                    Some(reason) => {
+                        overrides.push(Override {
+                            rule: "drift".into(),
+                            object: env.to_string(),
+                            reason: reason.clone(),
+                        });
+                        Gate::new("no drift", GateStatus::Accepted(reason.clone()), detail)
+                    }
+                    None => Gate::new(
+                        "no drift",
+                        GateStatus::Failed,
+                        detail + "; see `data drift`, or pass --accept-drift \"reason\"",
+                    ),
+                }
+            });
+        }
+        let mut report = AlignReport {
+            pending,
+            gates,
+            applied: false,
+            error: None,
+            deployment: None,
+        };
+        if report.blocked()
+            || options.dry_run
+            || report.pending.diff.plans.forward.operations.is_empty()
+        {
+            return Ok(report);
+        }
+        let pending = &report.pending;
+        let started = Utc::now();
+        let operator = options
+            .operator
+            .clone()
+            .unwrap_or_else(|| self.ledger().map(|l| l.operator()).unwrap_or_default());
+        let request = ApplyRequest {
+            environment: env.to_string(),
+            from_commit: pending.from_commit().map(str::to_string),
+            to_commit: pending.to.id.clone(),
+            plan_hash: pending.plan_hash(),
+            operator: operator.clone(),
+            tool_version: crate::VERSION.to_string(),
+            steps: pending.steps(),
+            lock_timeout: Some(self.config().deploy.lock_timeout.clone()),
+            statement_timeout: Some(self.config().deploy.statement_timeout.clone()),
+            lock_wait: Duration::from_secs(self.config().deploy.lock_wait_seconds),
+        };
+        let database = Database::new(&url)?;
+        let outcome = database.apply(&request);
+        let (result, ledger_id) = match outcome {
+            Ok(r) => (Outcome::Succeeded, Some(r.ledger_id)),
+            Err(data_exec::Error::StepFailed {
+                ledger_id,
+                ref message,
+                ..
+            }) => {
+                report.error = Some(
+                    outcome
+                        .as_ref()
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| message.clone()),
+                );
+                (Outcome::Failed, ledger_id)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut record = DeploymentRequest::new(env, pending.to.id.clone());
+        record.from = pending.from_commit().map(str::to_string);
+        record.operator = Some(operator);
+        record.outcome = result;
+        record.overrides = overrides;
+        record.started_at = Some(started);
+        record.finished_at = Some(Utc::now());
+        record.note = match (&note, &report.error) {
+            (Some(n), Some(e)) => Some(format!("{n}; {e}")),
+            (Some(n), None) => Some(n.clone()),
+            (None, e) => e.clone(),
+        };
+        let deployment = self.record_deployment_with(record, &report.pending)?;
+        if let Some(id) = ledger_id {
+            database.set_tag(id, &deployment.tag.to_string())?;
+        }
+        report.applied = result == Outcome::Succeeded;
+        report.deployment = Some(deployment);
+        Ok(report)
+    }
+
+    /// Records a deployment whose plan is already known.
+    fn record_deployment_with(
+        &self,
+        request: DeploymentRequest,
+        pending: &Pending,
+    ) -> Result<Deployment> {
+        self.record_planned(request, pending.plan_hash(), pending.changes.clone())
+    }
+}
+
+fn confirmation_gate(env: &str, protected: bool, confirmation: &Confirmation) -> Gate {
+    let name = "confirmation";
+    match (protected, confirmation) {
+        (false, _) => Gate::new(name, GateStatus::Skipped, format!("{env} is not protected")),
+        (true, Confirmation::Typed) => {
+            Gate::new(name, GateStatus::Passed, "environment name typed")
+        }
+        (true, Confirmation::Ci(reason)) => Gate::new(
+            name,
+            GateStatus::Accepted(reason.clone()),
+            "non-interactive deployment of a protected environment",
+        ),
+        (true, Confirmation::Yes) => Gate::new(
+            name,
+            GateStatus::Failed,
+            format!(
+                "--yes is refused for protected {env}; type its name, or use --ci --reason \"...\""
+            ),
+        ),
+        (true, Confirmation::None) => Gate::new(
+            name,
+            GateStatus::Failed,
+            format!("{env} is protected: type its name to confirm, or use --ci --reason \"...\""),
+        ),
+    }
+}

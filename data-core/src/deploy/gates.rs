@@ -1,0 +1,177 @@
+//! The gates a deployment passes before anything touches the database. Each reports passed,
+//! failed (with the reason), accepted (failed, but let through with a written reason) or
+//! skipped (not applicable).
+
+use super::automate;
+use super::pending::Pending;
+use super::state::{self, Promotion, TestRecord};
+use crate::error::Result;
+use crate::project::Project;
+use serde::Serialize;
+
+/// How a gate ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "reason")]
+pub enum GateStatus {
+    /// The check holds.
+    Passed,
+    /// The check fails: the deployment stops.
+    Failed,
+    /// The check fails but was accepted with this reason (kept in the deployment record).
+    Accepted(String),
+    /// The check does not apply here.
+    Skipped,
+}
+
+/// One gate's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    /// The gate, e.g. `clean working tree`.
+    pub name: String,
+    /// How it ended.
+    #[serde(flatten)]
+    pub status: GateStatus,
+    /// What was found.
+    pub detail: String,
+}
+
+impl Gate {
+    pub(crate) fn new(name: &str, status: GateStatus, detail: impl Into<String>) -> Gate {
+        Gate {
+            name: name.to_string(),
+            status,
+            detail: detail.into(),
+        }
+    }
+
+    /// Whether this gate stops the deployment.
+    pub fn blocks(&self) -> bool {
+        self.status == GateStatus::Failed
+    }
+}
+
+impl Project {
+    /// No modified, staged or untracked files under the project, other than data's own state
+    /// (`.data/`) and the migration files `data automate` writes for this very plan.
+    pub(crate) fn gate_clean_tree(&self, pending: &Pending) -> Result<Gate> {
+        let ledger = self.ledger()?;
+        let prefix = self.repo_prefix()?;
+        let base = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let generated = format!(
+            "{base}{}/{}.",
+            self.config().migrations_dir.trim_matches('/'),
+            automate::stem(pending)
+        );
+        let state = format!("{base}.data/");
+        let dirty: Vec<String> = ledger
+            .repo()
+            .uncommitted(&prefix)?
+            .into_iter()
+            .filter(|p| !p.starts_with(&state) && !p.starts_with(&generated))
+            .collect();
+        Ok(if dirty.is_empty() {
+            Gate::new(
+                "clean working tree",
+                GateStatus::Passed,
+                "nothing uncommitted",
+            )
+        } else {
+            let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+            Gate::new(
+                "clean working tree",
+                GateStatus::Failed,
+                format!(
+                    "{} uncommitted file{}: {}{}; commit or stash them first",
+                    dirty.len(),
+                    if dirty.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if dirty.len() > 5 { ", ..." } else { "" }
+                ),
+            )
+        })
+    }
+
+    /// On the environment's required branch, and not behind its upstream.
+    pub(crate) fn gate_branch(&self, env: &str) -> Result<Gate> {
+        let ledger = self.ledger()?;
+        let repo = ledger.repo();
+        let current = repo.branch()?;
+        let required = self
+            .config()
+            .environments
+            .get(env)
+            .and_then(|e| e.branch.clone());
+        if let Some(required) = &required {
+            if current.as_deref() != Some(required.as_str()) {
+                return Ok(Gate::new(
+                    "branch",
+                    GateStatus::Failed,
+                    format!(
+                        "{env} deploys from `{required}`, but {} is checked out",
+                        current
+                            .as_deref()
+                            .map(|b| format!("`{b}`"))
+                            .unwrap_or_else(|| "a detached HEAD".to_string())
+                    ),
+                ));
+            }
+        }
+        let Some(branch) = current else {
+            return Ok(Gate::new("branch", GateStatus::Skipped, "detached HEAD"));
+        };
+        if let Some(upstream) = repo.upstream(&branch) {
+            let behind = repo.commits_between("HEAD", &upstream)?;
+            if behind > 0 {
+                return Ok(Gate::new(
+                    "branch",
+                    GateStatus::Failed,
+                    format!("`{branch}` is {behind} commit(s) behind {upstream}; pull first"),
+                ));
+            }
+        }
+        Ok(Gate::new(
+            "branch",
+            if required.is_some() {
+                GateStatus::Passed
+            } else {
+                GateStatus::Skipped
+            },
+            format!("on `{branch}`"),
+        ))
+    }
+
+    /// The plan was tested (`data test`) and promoted (`data promote`) for this environment.
+    pub(crate) fn gate_promoted(&self, env: &str, plan_hash: &str) -> Result<Gate> {
+        let promotion: Option<Promotion> =
+            state::read_json(&state::promotion_path(self.dir(), env))?;
+        let tested: Option<TestRecord> =
+            state::read_json(&state::test_record_path(self.dir(), plan_hash))?;
+        let short = &plan_hash[..plan_hash.len().min(12)];
+        Ok(match (promotion, tested) {
+            (Some(p), Some(t)) if p.plan_hash == plan_hash && t.passed => Gate::new(
+                "tested and promoted",
+                GateStatus::Passed,
+                format!("plan {short} passed {} test(s) and was promoted by {}", t.tests, p.by),
+            ),
+            (_, Some(t)) if !t.passed => Gate::new(
+                "tested and promoted",
+                GateStatus::Failed,
+                format!("plan {short} failed its tests ({} failure(s)); fix and run `data test {env}`", t.failures),
+            ),
+            (_, None) => Gate::new(
+                "tested and promoted",
+                GateStatus::Failed,
+                format!("plan {short} was never tested; run `data test {env}` then `data promote {env}`"),
+            ),
+            _ => Gate::new(
+                "tested and promoted",
+                GateStatus::Failed,
+                format!("plan {short} passed its tests but is not promoted; run `data promote {env}`"),
+            ),
+        })
+    }
+}
