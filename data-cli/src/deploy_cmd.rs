@@ -3,7 +3,7 @@
 
 use clap::Args;
 use data_core::deploy::{AlignOptions, AlignReport, Confirmation, GateStatus, TestReport};
-use data_core::{Project, RenderFormat};
+use data_core::{Project, RenderFormat, StepEvent};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -172,18 +172,55 @@ pub fn promote(project: &Project, args: PromoteArgs) -> anyhow::Result<ExitCode>
 /// Runs `data align`.
 pub fn align(project: &Project, args: DeployArgs) -> anyhow::Result<ExitCode> {
     let options = options(project, &args)?;
-    let report = project.align(&args.env, &options)?;
-    Ok(finish(&report, args.dry_run))
+    let mut bar = StepBar::default();
+    let report = project.align_with_progress(&args.env, &options, &mut |e| bar.step(e));
+    bar.finish();
+    Ok(finish(&report?, args.dry_run))
 }
 
 /// Runs `data rollback`.
 pub fn rollback(project: &Project, args: RollbackArgs) -> anyhow::Result<ExitCode> {
     let options = options(project, &args.deploy)?;
-    let report = project.rollback(&args.deploy.env, args.to.as_deref(), &options)?;
+    let mut bar = StepBar::default();
+    let report =
+        project.rollback_with_progress(&args.deploy.env, args.to.as_deref(), &options, &mut |e| {
+            bar.step(e)
+        });
+    bar.finish();
+    let report = report?;
     for c in report.pending.changes.iter().filter(|c| c.destructive) {
         eprintln!("data loss: {} {} {}", c.op, c.kind, c.identity);
     }
     Ok(finish(&report, args.deploy.dry_run))
+}
+
+/// A progress bar on stderr over the steps of an apply (drawn only on a terminal).
+#[derive(Default)]
+struct StepBar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl StepBar {
+    fn step(&mut self, event: &StepEvent<'_>) {
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(event.total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        bar.set_position(event.index as u64);
+        bar.set_message(event.label.to_string());
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions> {

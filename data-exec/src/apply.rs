@@ -56,6 +56,20 @@ pub struct ApplyReport {
     pub steps_done: usize,
 }
 
+/// Progress of an apply, reported before each step runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepEvent<'a> {
+    /// The 0-based step about to run.
+    pub index: usize,
+    /// Steps in the plan.
+    pub total: usize,
+    /// What it does.
+    pub label: &'a str,
+}
+
+/// A progress callback.
+pub(crate) type Progress<'p> = &'p mut (dyn FnMut(&StepEvent<'_>) + 'p);
+
 /// The advisory lock key of an environment: the first 8 bytes of BLAKE3("data:" + env).
 pub fn lock_key(environment: &str) -> i64 {
     let hash = blake3::hash(format!("data:{environment}").as_bytes());
@@ -88,14 +102,19 @@ fn groups(steps: &[Step]) -> Vec<(std::ops::Range<usize>, bool)> {
     out
 }
 
-pub(crate) async fn apply(url: &str, database: &str, req: &ApplyRequest) -> Result<ApplyReport> {
+pub(crate) async fn apply(
+    url: &str,
+    database: &str,
+    req: &ApplyRequest,
+    progress: Progress<'_>,
+) -> Result<ApplyReport> {
     let sql_error = |source: sqlx::Error| Error::Sql {
         database: database.to_owned(),
         source,
     };
     let mut conn = PgConnection::connect(url).await.map_err(sql_error)?;
     acquire_lock(&mut conn, &req.environment, req.lock_wait, database).await?;
-    let outcome = apply_locked(&mut conn, url, database, req).await;
+    let outcome = apply_locked(&mut conn, url, database, req, progress).await;
     // Session locks end with the session anyway; unlock explicitly to be tidy.
     let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
         .bind(lock_key(&req.environment))
@@ -139,6 +158,7 @@ async fn apply_locked(
     url: &str,
     database: &str,
     req: &ApplyRequest,
+    progress: Progress<'_>,
 ) -> Result<ApplyReport> {
     let sql_error = |source: sqlx::Error| Error::Sql {
         database: database.to_owned(),
@@ -148,6 +168,7 @@ async fn apply_locked(
         .execute(&mut *conn)
         .await
         .map_err(sql_error)?;
+    check_not_stale(conn, database, req).await?;
     let checksum = checksum(&req.steps);
     let resumable: Option<LedgerRow> = sqlx::query_as(&format!(
         "{} WHERE environment = $1 ORDER BY id DESC LIMIT 1",
@@ -190,9 +211,25 @@ async fn apply_locked(
             continue;
         }
         let result = if transactional {
-            run_transaction(conn, req, &checksum, &mut ledger_id, range.clone()).await
+            run_transaction(
+                conn,
+                req,
+                &checksum,
+                &mut ledger_id,
+                range.clone(),
+                progress,
+            )
+            .await
         } else {
-            run_alone(conn, req, &checksum, &mut ledger_id, range.clone()).await
+            run_alone(
+                conn,
+                req,
+                &checksum,
+                &mut ledger_id,
+                range.clone(),
+                progress,
+            )
+            .await
         };
         if let Err((step, source)) = result {
             let message = scrub(&describe(&source), url);
@@ -217,6 +254,35 @@ async fn apply_locked(
         resumed_from,
         steps_done: done,
     })
+}
+
+/// Refuses a plan made against a state the database has since left: when the ledger's latest
+/// succeeded deployment of the environment is not the plan's starting commit (for instance a
+/// concurrent deployment finished while this one waited for the lock).
+async fn check_not_stale(
+    conn: &mut PgConnection,
+    database: &str,
+    req: &ApplyRequest,
+) -> Result<()> {
+    let latest: Option<String> = sqlx::query_scalar(
+        "SELECT to_commit FROM data_ledger.deployments WHERE environment = $1 \
+         AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(&req.environment)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|source| Error::Sql {
+        database: database.to_owned(),
+        source,
+    })?;
+    match latest {
+        Some(deployed) if Some(&deployed) != req.from_commit.as_ref() => Err(Error::Stale {
+            environment: req.environment.clone(),
+            deployed,
+            expected: req.from_commit.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn describe(e: &sqlx::Error) -> String {
@@ -301,12 +367,21 @@ async fn set_timeouts(
 
 type StepError = (usize, sqlx::Error);
 
+fn report(progress: Progress<'_>, req: &ApplyRequest, index: usize) {
+    progress(&StepEvent {
+        index,
+        total: req.steps.len(),
+        label: &req.steps[index].label,
+    });
+}
+
 async fn run_transaction(
     conn: &mut PgConnection,
     req: &ApplyRequest,
     checksum: &str,
     ledger_id: &mut Option<i64>,
     range: std::ops::Range<usize>,
+    progress: Progress<'_>,
 ) -> std::result::Result<(), StepError> {
     let first = range.start;
     let mut tx = conn.begin().await.map_err(|e| (first, e))?;
@@ -320,6 +395,7 @@ async fn run_transaction(
             .map_err(|e| (first, e))?,
     };
     for i in range.clone() {
+        report(progress, req, i);
         for statement in &req.steps[i].statements {
             sqlx::raw_sql(statement)
                 .execute(&mut *tx)
@@ -341,8 +417,10 @@ async fn run_alone(
     checksum: &str,
     ledger_id: &mut Option<i64>,
     range: std::ops::Range<usize>,
+    progress: Progress<'_>,
 ) -> std::result::Result<(), StepError> {
     let i = range.start;
+    report(progress, req, i);
     let id = match ledger_id {
         Some(id) => *id,
         None => insert_row(conn, req, checksum, "running")

@@ -1,7 +1,7 @@
 //! A database named by URL (an environment's, or a throwaway one): applying plans and reading
 //! its ledger, through a private tokio runtime so callers stay synchronous.
 
-use crate::apply::{self, ApplyReport, ApplyRequest};
+use crate::apply::{self, ApplyReport, ApplyRequest, StepEvent};
 use crate::bindir::BinDir;
 use crate::client;
 use crate::error::{Error, Result};
@@ -48,8 +48,17 @@ impl Database {
     /// Applies a plan (see [`ApplyRequest`]); on failure the transactional part in progress is
     /// rolled back and the attempt is recorded as failed in the ledger table.
     pub fn apply(&self, request: &ApplyRequest) -> Result<ApplyReport> {
+        self.apply_with_progress(request, &mut |_| {})
+    }
+
+    /// [`Database::apply`], calling `progress` before each step.
+    pub fn apply_with_progress(
+        &self,
+        request: &ApplyRequest,
+        progress: &mut dyn FnMut(&StepEvent<'_>),
+    ) -> Result<ApplyReport> {
         self.runtime
-            .block_on(apply::apply(&self.url, &self.label, request))
+            .block_on(apply::apply(&self.url, &self.label, request, progress))
     }
 
     /// The ledger rows of `environment`, oldest first (none when the table does not exist).

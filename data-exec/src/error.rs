@@ -130,6 +130,17 @@ pub enum Error {
         waited: Duration,
     },
 
+    /// The database moved on since the plan was made (another deployment finished first).
+    #[error("the plan for `{environment}` starts from {}, but the database's ledger says {deployed} is deployed; plan again", .expected.as_deref().unwrap_or("an empty schema"))]
+    Stale {
+        /// The environment.
+        environment: String,
+        /// The commit the ledger says is deployed.
+        deployed: String,
+        /// The commit the plan starts from.
+        expected: Option<String>,
+    },
+
     /// A plan step failed; the transaction it ran in was rolled back.
     #[error("step {step} ({label}) failed, its transaction was rolled back: {message}")]
     StepFailed {

@@ -30,7 +30,7 @@ mod server;
 mod sql;
 mod url;
 
-pub use apply::{checksum, lock_key, ApplyReport, ApplyRequest, Step};
+pub use apply::{checksum, lock_key, ApplyReport, ApplyRequest, Step, StepEvent};
 pub use bindir::BinDir;
 pub use client::PsqlOutput;
 pub use cluster::TempCluster;

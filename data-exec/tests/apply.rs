@@ -36,11 +36,12 @@ fn request(env: &str, steps: Vec<Step>) -> ApplyRequest {
 
 /// The schema without the ledger itself.
 fn dump(db: &str) -> String {
-    let text = normalize_dump(&cluster().dump_schema(db).unwrap());
-    text.lines()
-        .filter(|l| !l.contains("data_ledger"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    normalize_dump(
+        &Database::new(cluster().url(db))
+            .unwrap()
+            .dump_schema()
+            .unwrap(),
+    )
 }
 
 #[test]
@@ -91,19 +92,19 @@ fn a_failing_second_statement_changes_nothing_and_is_recorded() {
     ))
     .unwrap();
     let before = dump("apply_fail");
-    let err = db
-        .apply(&request(
-            "dev",
-            vec![
-                step("create table a", "CREATE TABLE a (id int)", true),
-                step(
-                    "alter missing",
-                    "ALTER TABLE missing ADD COLUMN x int",
-                    true,
-                ),
-            ],
-        ))
-        .unwrap_err();
+    let mut second = request(
+        "dev",
+        vec![
+            step("create table a", "CREATE TABLE a (id int)", true),
+            step(
+                "alter missing",
+                "ALTER TABLE missing ADD COLUMN x int",
+                true,
+            ),
+        ],
+    );
+    second.from_commit = Some("c0ffee".into());
+    let err = db.apply(&second).unwrap_err();
     match &err {
         Error::StepFailed {
             step,
@@ -208,4 +209,92 @@ fn urls_are_shown_without_passwords() {
     let err = db.apply(&request("dev", vec![])).unwrap_err().to_string();
     assert!(!err.contains("hunter2"), "{err}");
     assert!(!format!("{db:?}").contains("hunter2"));
+}
+
+#[test]
+fn a_plan_made_before_another_deployment_finished_is_refused() {
+    let url = cluster().create_database("apply_stale").unwrap();
+    let db = Database::new(&url).unwrap();
+    db.apply(&request(
+        "dev",
+        vec![step("a", "CREATE TABLE first_one (id int)", true)],
+    ))
+    .unwrap();
+    // A second plan that still believes nothing is deployed.
+    let err = db
+        .apply(&request(
+            "dev",
+            vec![step("b", "CREATE TABLE second_one (id int)", true)],
+        ))
+        .unwrap_err();
+    assert!(matches!(err, Error::Stale { .. }), "{err}");
+    assert!(!dump("apply_stale").contains("second_one"));
+}
+
+#[test]
+fn progress_is_reported_before_each_step() {
+    let url = cluster().create_database("apply_progress").unwrap();
+    let db = Database::new(&url).unwrap();
+    let mut seen = Vec::new();
+    db.apply_with_progress(
+        &request(
+            "dev",
+            vec![
+                step("one", "CREATE TABLE p1 (id int)", true),
+                step("two", "CREATE INDEX CONCURRENTLY p1_idx ON p1 (id)", false),
+            ],
+        ),
+        &mut |e| seen.push(format!("{}/{} {}", e.index + 1, e.total, e.label)),
+    )
+    .unwrap();
+    assert_eq!(seen, vec!["1/2 one", "2/2 two"]);
+}
+
+#[test]
+fn a_connection_killed_mid_apply_rolls_back_and_is_recorded() {
+    let url = cluster().create_database("apply_killed").unwrap();
+    let db = Database::new(&url).unwrap();
+    let before = dump("apply_killed");
+    let killer = {
+        let psql = cluster().bin_dir().program("psql");
+        let url = url.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            std::process::Command::new(psql)
+                .args(["-X", "-q", "-d", &url, "-c"])
+                .arg(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                     AND query LIKE '%pg_sleep%'",
+                )
+                .output()
+                .unwrap()
+        })
+    };
+    let err = db
+        .apply(&request(
+            "dev",
+            vec![
+                step("create", "CREATE TABLE doomed (id int)", true),
+                step("slow", "SELECT pg_sleep(10)", true),
+            ],
+        ))
+        .unwrap_err();
+    killer.join().unwrap();
+    match &err {
+        Error::StepFailed {
+            step, ledger_id, ..
+        } => {
+            assert_eq!(*step, 2);
+            assert!(
+                ledger_id.is_some(),
+                "the failure was recorded on a new connection"
+            );
+        }
+        other => panic!("unexpected error: {other}"),
+    }
+    assert_eq!(dump("apply_killed"), before);
+    let rows = db.ledger("dev").unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "failed");
 }

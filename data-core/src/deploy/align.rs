@@ -8,7 +8,7 @@ use super::pending::Pending;
 use crate::error::{Error, Result};
 use crate::project::{DeploymentRequest, Project};
 use chrono::Utc;
-use data_exec::{ApplyRequest, Database};
+use data_exec::{ApplyRequest, Database, StepEvent};
 use data_ledger::{Deployment, Outcome, Override};
 use std::time::Duration;
 
@@ -63,9 +63,19 @@ impl AlignReport {
 impl Project {
     /// Deploys HEAD to `env` through every gate.
     pub fn align(&self, env: &str, options: &AlignOptions) -> Result<AlignReport> {
+        self.align_with_progress(env, options, &mut |_| {})
+    }
+
+    /// [`Project::align`], calling `progress` before each step is applied.
+    pub fn align_with_progress(
+        &self,
+        env: &str,
+        options: &AlignOptions,
+        progress: &mut dyn FnMut(&StepEvent<'_>),
+    ) -> Result<AlignReport> {
         let pending = self.pending(env, None)?;
         let promoted = self.gate_promoted(env, &pending.plan_hash())?;
-        self.deploy(env, pending, Some(promoted), options, None)
+        self.deploy(env, pending, Some(promoted), options, None, progress)
     }
 
     /// Returns `env` to the schema of `to` (a deployment tag), by default the deployment before
@@ -75,6 +85,17 @@ impl Project {
         env: &str,
         to: Option<&str>,
         options: &AlignOptions,
+    ) -> Result<AlignReport> {
+        self.rollback_with_progress(env, to, options, &mut |_| {})
+    }
+
+    /// [`Project::rollback`], calling `progress` before each step is applied.
+    pub fn rollback_with_progress(
+        &self,
+        env: &str,
+        to: Option<&str>,
+        options: &AlignOptions,
+        progress: &mut dyn FnMut(&StepEvent<'_>),
     ) -> Result<AlignReport> {
         let ledger = self.ledger()?;
         let history = ledger.deployments(env)?;
@@ -100,7 +121,7 @@ impl Project {
         };
         let pending = self.pending_rollback(env, &target.commit)?;
         let note = format!("rollback from {} to {}", current.tag, target.tag);
-        self.deploy(env, pending, None, options, Some(note))
+        self.deploy(env, pending, None, options, Some(note), progress)
     }
 
     fn deploy(
@@ -110,6 +131,7 @@ impl Project {
         promoted: Option<Gate>,
         options: &AlignOptions,
         note: Option<String>,
+        progress: &mut dyn FnMut(&StepEvent<'_>),
     ) -> Result<AlignReport> {
         let url = self.database_url(env)?;
         let protected = self
@@ -198,7 +220,7 @@ impl Project {
             lock_wait: Duration::from_secs(self.config().deploy.lock_wait_seconds),
         };
         let database = Database::new(&url)?;
-        let outcome = database.apply(&request);
+        let outcome = database.apply_with_progress(&request, progress);
         let (result, ledger_id) = match outcome {
             Ok(r) => (Outcome::Succeeded, Some(r.ledger_id)),
             Err(data_exec::Error::StepFailed {
