@@ -63,6 +63,9 @@ enum Command {
     /// Show the schema at a deployment, revision or moment; diff two points; or print the
     /// deployment timeline (also as HTML).
     Timetravel(ledger_cmd::TimetravelArgs),
+    /// Create a project here: data.toml, the sql/ folders, tests/, a sample
+    /// .data-prime-directive.yml and a .gitignore entry for .data/.
+    Init,
     /// Write the pending plan of an environment as migration files (up, down, JSON).
     Automate(deploy_cmd::AutomateArgs),
     /// Apply the pending plan to the environment's deployed schema on a throwaway server and
@@ -84,6 +87,10 @@ enum Command {
         command: ledger_cmd::AuditCommand,
     },
 }
+
+/// The `.data-prime-directive.yml` that `data init` writes.
+const PRIME_DIRECTIVE_SAMPLE: &str =
+    "# The Prime Directive: safety rules for plans. See `data rules`.\n";
 
 #[derive(Copy, Clone, ValueEnum)]
 enum Format {
@@ -111,6 +118,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
         Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
         Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
+        Command::Init => {
+            let created = data_core::init_project(&project, PRIME_DIRECTIVE_SAMPLE)?;
+            if created.is_empty() {
+                outln!("nothing to do: the project files exist already");
+            }
+            for p in created {
+                outln!("created {}", p.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Automate(args) => deploy_cmd::automate(&Project::open(&project)?, args),
         Command::Test(args) => deploy_cmd::test(&Project::open(&project)?, args),
         Command::Promote(args) => deploy_cmd::promote(&Project::open(&project)?, args),

@@ -31,6 +31,7 @@ pub mod deploy;
 mod drift;
 mod engine;
 mod error;
+mod init;
 mod project;
 pub mod report;
 mod source;
@@ -49,6 +50,7 @@ pub use data_ledger::{
 pub use drift::Drift;
 pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
+pub use init::init_project;
 pub use project::{changes_of, DeploymentRequest, Project};
 pub use source::{FsAndGit, SchemaSource, SourceReader, FOLDER_ORDER};
 pub use status::{DeployedAt, EnvironmentStatus, Status};
