@@ -272,3 +272,34 @@ fn a_failing_statement_leaves_the_schema_and_records_the_failure() {
         serde_json::from_str(&s.ok(&["history", "dev", "--format", "json"])).unwrap();
     assert_eq!(history[0]["outcome"], "failed");
 }
+
+#[test]
+fn two_concurrent_aligns_never_both_apply() {
+    let s = Setup::new("deploy_race", "DATA_TEST_DEPLOY_RACE_URL", "");
+    s.ok(&["test", "dev"]);
+    s.ok(&["promote", "dev"]);
+    let dir = s.repo.path().to_str().unwrap().to_string();
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = dir.clone();
+            std::thread::spawn(move || run_data(["-C", dir.as_str(), "align", "dev"]).unwrap())
+        })
+        .collect();
+    let results: Vec<RunOutput> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    let applied = results
+        .iter()
+        .filter(|r| r.stdout.contains("recorded as data/dev/"))
+        .count();
+    assert_eq!(applied, 1, "{results:?}");
+    for r in &results {
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+    assert_eq!(
+        s.ledger()
+            .lines()
+            .filter(|l| l.starts_with("succeeded"))
+            .count(),
+        1
+    );
+    assert_same(s.dump(), built_from("supabase-app-v1", "deploy_race_v1"));
+}
