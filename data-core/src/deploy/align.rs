@@ -223,21 +223,14 @@ impl Project {
         let outcome = database.apply_with_progress(&request, progress);
         let (result, ledger_id) = match outcome {
             Ok(r) => (Outcome::Succeeded, Some(r.ledger_id)),
-            Err(data_exec::Error::StepFailed {
-                ledger_id,
-                ref message,
-                ..
-            }) => {
-                report.error = Some(
-                    outcome
-                        .as_ref()
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| message.clone()),
-                );
-                (Outcome::Failed, ledger_id)
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => match &e {
+                data_exec::Error::StepFailed { ledger_id, .. } => {
+                    let id = *ledger_id;
+                    report.error = Some(e.to_string());
+                    (Outcome::Failed, id)
+                }
+                _ => return Err(e.into()),
+            },
         };
         let mut record = DeploymentRequest::new(env, pending.to.id.clone());
         record.from = pending.from_commit().map(str::to_string);
