@@ -307,3 +307,64 @@ fn finish(report: &AlignReport, dry_run: bool) -> ExitCode {
         (None, None) => ExitCode::SUCCESS,
     }
 }
+
+/// `data server`.
+#[derive(clap::Subcommand)]
+pub enum ServerCommand {
+    /// Show the local servers of the environments marked `local = true`.
+    Status,
+    /// Start the local server of an environment (it also starts on first use).
+    Start {
+        /// The environment.
+        env: String,
+    },
+    /// Stop the local server of an environment.
+    Stop {
+        /// The environment.
+        env: String,
+    },
+}
+
+/// Runs `data server …`.
+pub fn server(project: &Project, command: ServerCommand) -> anyhow::Result<ExitCode> {
+    let local_envs: Vec<String> = project
+        .config()
+        .environments
+        .iter()
+        .filter(|(_, e)| e.local)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let check = |env: &str| -> anyhow::Result<()> {
+        if local_envs.iter().any(|e| e == env) {
+            Ok(())
+        } else {
+            anyhow::bail!("`{env}` is not a local environment: set local = true under [environments.{env}] in data.toml")
+        }
+    };
+    match command {
+        ServerCommand::Status => {
+            if local_envs.is_empty() {
+                outln!("no local environments in data.toml");
+            }
+            for env in &local_envs {
+                match data_core::LocalServer::running(&project.local_server_key(env))? {
+                    Some(s) => outln!("{env}: running at {}", s.url(env)),
+                    None => outln!("{env}: stopped"),
+                }
+            }
+        }
+        ServerCommand::Start { env } => {
+            check(&env)?;
+            outln!("{env}: {}", project.database_url(&env)?);
+        }
+        ServerCommand::Stop { env } => {
+            check(&env)?;
+            if data_core::LocalServer::stop(&project.local_server_key(&env))? {
+                outln!("{env}: stopped");
+            } else {
+                outln!("{env}: was not running");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

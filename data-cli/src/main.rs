@@ -77,6 +77,11 @@ enum Command {
     Align(deploy_cmd::DeployArgs),
     /// Return an environment to an earlier deployment's schema.
     Rollback(deploy_cmd::RollbackArgs),
+    /// Start, stop and show the local servers of environments marked `local = true`.
+    Server {
+        #[command(subcommand)]
+        command: deploy_cmd::ServerCommand,
+    },
     /// Compare an environment's live database with the golden SQL at its deployed tag.
     ///
     /// Exit 0 when they match, 1 when the live schema drifted.
@@ -118,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
         Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
         Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
+        Command::Server { command } => deploy_cmd::server(&Project::open(&project)?, command),
         Command::Init => {
             let created = data_core::init_project(&project, PRIME_DIRECTIVE_SAMPLE)?;
             if created.is_empty() {

@@ -303,3 +303,45 @@ fn two_concurrent_aligns_never_both_apply() {
     );
     assert_same(s.dump(), built_from("supabase-app-v1", "deploy_race_v1"));
 }
+
+/// Stops a local server when the test ends, passed or failed.
+struct StopServer<'a>(&'a std::path::Path);
+
+impl Drop for StopServer<'_> {
+    fn drop(&mut self) {
+        let _ = run_data(["-C", self.0.to_str().unwrap(), "server", "stop", "dev"]);
+    }
+}
+
+#[test]
+fn a_local_environment_runs_on_a_server_data_starts_itself() {
+    let mut repo = TestRepo::new();
+    copy_dir(&example("supabase-app"), &repo.path().join("sql"));
+    std::fs::write(
+        repo.path().join("data.toml"),
+        "[environments.dev]\nlocal = true\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join(".gitignore"), ".data/\n").unwrap();
+    repo.commit("example");
+    let _stop = StopServer(repo.path());
+    let dir = repo.path().to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let mut all = vec!["-C", dir];
+        all.extend_from_slice(args);
+        let out = run_data(all).unwrap();
+        assert!(out.success(), "{args:?}: {}\n{}", out.stdout, out.stderr);
+        out.stdout
+    };
+    assert!(ok(&["server", "status"]).contains("dev: stopped"));
+    ok(&["test", "dev"]);
+    ok(&["promote", "dev"]);
+    assert!(ok(&["align", "dev"]).contains("recorded as data/dev/"));
+    let status = ok(&["server", "status"]);
+    assert!(
+        status.contains("dev: running at postgres://postgres@"),
+        "{status}"
+    );
+    assert!(ok(&["drift", "dev"]).contains("no drift"));
+    assert!(ok(&["server", "stop", "dev"]).contains("dev: stopped"));
+}

@@ -57,6 +57,9 @@ pub struct Environment {
     pub protected: bool,
     /// The branch deployments must come from.
     pub branch: Option<String>,
+    /// A development environment on a local server that data starts and keeps running
+    /// (instead of `url_env`); see `data server`.
+    pub local: bool,
 }
 
 impl Default for Config {

@@ -49,18 +49,32 @@ impl Project {
                     + env
                     + "] with url_env = \"NAME_OF_VARIABLE\"",
             })?;
+        if config.local {
+            let server = data_exec::LocalServer::ensure(&self.local_server_key(env))?;
+            return Ok(server.database(env)?);
+        }
         let var = config
             .url_env
             .as_deref()
             .ok_or_else(|| Error::Environment {
                 env: env.to_string(),
-                message: "data.toml gives no url_env (the variable holding its connection URL)"
+                message: "data.toml gives neither url_env (the variable holding its connection \
+                          URL) nor local = true"
                     .into(),
             })?;
         std::env::var(var).map_err(|_| Error::Environment {
             env: env.to_string(),
             message: format!("the variable {var} that should hold its connection URL is not set"),
         })
+    }
+
+    /// The key naming `env`'s local server: the project's absolute path and the environment.
+    pub fn local_server_key(&self, env: &str) -> String {
+        let dir = self
+            .dir()
+            .canonicalize()
+            .unwrap_or_else(|_| self.dir().to_path_buf());
+        format!("{}#{env}", dir.display())
     }
 
     /// Compares `env`'s live database (URL from its `url_env` variable) with the golden SQL at

@@ -42,7 +42,7 @@ pub use config::{Config, DeploySettings, Environment};
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
 pub use data_ast::{Diagnostic, Severity};
-pub use data_exec::StepEvent;
+pub use data_exec::{LocalServer, StepEvent};
 pub use data_ledger::{
     AuditReport, BrokenLink, Change, Counts, Deployment, DeploymentRecord, Ledger, Outcome,
     Override, Problem, TagName,

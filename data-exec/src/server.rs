@@ -19,7 +19,7 @@ const FAST_STOP_LIMIT: Duration = Duration::from_secs(15);
 const QUICK_STOP_LIMIT: Duration = Duration::from_secs(5);
 
 /// Server settings that trade durability for speed; fine for a cluster thrown away after use.
-const FAST_SETTINGS: &[&str] = &[
+pub(crate) const FAST_SETTINGS: &[&str] = &[
     "listen_addresses=",
     "fsync=off",
     "synchronous_commit=off",

@@ -36,8 +36,20 @@ pub(crate) fn stem(pending: &Pending) -> String {
 
 /// `create_table_orders_add_column_name_and_3_more`: the first operations, in words.
 fn slug(pending: &Pending) -> String {
+    // Name the migration after what matters most to a reader: tables and columns first.
+    const RANK: &[&str] = &[
+        "table",
+        "column",
+        "view",
+        "materialized view",
+        "function",
+        "type",
+    ];
+    let rank = |kind: &str| RANK.iter().position(|k| *k == kind).unwrap_or(RANK.len());
+    let mut ordered: Vec<&data_ledger::Change> = pending.changes.iter().collect();
+    ordered.sort_by_key(|c| rank(&c.kind));
     let mut words: Vec<String> = Vec::new();
-    for c in pending.changes.iter() {
+    for c in ordered {
         let name = c.identity.rsplit('.').next().unwrap_or(&c.identity);
         let verb = match c.op.as_str() {
             "create" if c.kind == "column" => "add",
