@@ -1,7 +1,8 @@
 //! Criterion benchmark of reading golden SQL at a git revision: a repository with 5,000 files
 //! under `sql/` (one table each, plus 500 unrelated files elsewhere) committed once; measures
-//! reading every file at `HEAD` from the object database (gix, no checkout), and the same
-//! followed by loading the schema model through data-core.
+//! reading every file at `HEAD` from the object database (gix, no checkout) with loose objects
+//! and after `git gc` (packed), and reading followed by loading the schema model through
+//! data-core.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use data_core::{Engine, SchemaSource};
@@ -70,6 +71,16 @@ fn bench(c: &mut Criterion) {
     group.bench_function("files_at_5k", |b| {
         b.iter(|| {
             let files = data_ledger::files_at(root, "HEAD", "sql", ".sql").unwrap();
+            assert_eq!(files.len(), FILES + 1);
+            files
+        })
+    });
+    // The same repository after `git gc`: objects in a pack, as in most real clones.
+    let packed = repository();
+    git(packed.path(), &["gc", "-q"]);
+    group.bench_function("files_at_5k_packed", |b| {
+        b.iter(|| {
+            let files = data_ledger::files_at(packed.path(), "HEAD", "sql", ".sql").unwrap();
             assert_eq!(files.len(), FILES + 1);
             files
         })
