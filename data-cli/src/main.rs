@@ -6,6 +6,9 @@ use data_core::{Engine, RenderFormat, SchemaSource, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod lint_cmd;
+mod rules_cmd;
+
 /// mimalloc: the engine allocates many small trees and strings in parallel; measured on the
 /// 10k-table benchmark pair it is markedly faster than the system allocator.
 #[global_allocator]
@@ -51,6 +54,15 @@ enum Command {
         #[arg(long)]
         data: bool,
     },
+    /// List the safety rules, or explain one (`data rules explain ID`).
+    Rules {
+        #[command(subcommand)]
+        command: Option<rules_cmd::RulesCommand>,
+    },
+    /// Judge the pending golden change (or migration files) against the safety rules.
+    Lint(lint_cmd::LintArgs),
+    /// Record an approval of the pending golden change's plan (.data/approvals.jsonl).
+    Approve(lint_cmd::ApproveArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum)]
@@ -114,6 +126,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => print!("{sql}"),
             }
         }
+        Command::Rules { command } => rules_cmd::run(command)?,
+        Command::Lint(args) => lint_cmd::run(args, &project)?,
+        Command::Approve(args) => lint_cmd::approve(args, &project)?,
     }
     Ok(())
 }

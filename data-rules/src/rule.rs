@@ -123,8 +123,8 @@ macro_rules! rule {
         }
     ) => {
         #[doc = concat!("`", $id, "` (", stringify!($level), "): ", $summary, "\n\n", $expl,
-                    "\n\n# Bad\n\n```sql\n", $bad, "\n```\n\n# Good\n\n```sql\n", $good,
-                    "\n```\n\n# Remedy\n\n", $remedy)]
+                            "\n\n# Bad\n\n```sql\n", $bad, "\n```\n\n# Good\n\n```sql\n", $good,
+                            "\n```\n\n# Remedy\n\n", $remedy)]
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
 
