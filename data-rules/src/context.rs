@@ -118,7 +118,7 @@ impl Context<'_> {
                         .and_then(|t| t.renamed_from.as_ref())
                         .is_some_and(|from| self.old.tables.contains_key(from))
             }
-            Mode::Files => !self.created.get(table).is_some_and(|i| *i < at),
+            Mode::Files => self.created.get(table).is_none_or(|i| *i >= at),
         }
     }
 
@@ -126,7 +126,7 @@ impl Context<'_> {
     pub fn index_exists_before(&self, name: &QName, at: usize) -> bool {
         match self.mode {
             Mode::Change => self.old.indexes.contains_key(name),
-            Mode::Files => !self.created_indexes.get(name).is_some_and(|i| *i < at),
+            Mode::Files => self.created_indexes.get(name).is_none_or(|i| *i >= at),
         }
     }
 

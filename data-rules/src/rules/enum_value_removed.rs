@@ -29,11 +29,12 @@ impl Rule for EnumValueRemoved {
     }
 }
 
+/// An enum on both sides: name, old labels, new labels, where the new one is declared.
+pub(crate) type EnumPair = (QName, Vec<String>, Vec<String>, Option<Location>);
+
 /// Enums present on both sides (following renames): name, old labels, new labels (old labels
 /// renamed by annotation are mapped to their new names), and where the new one is declared.
-pub(crate) fn enum_pairs(
-    cx: &Context<'_>,
-) -> Vec<(QName, Vec<String>, Vec<String>, Option<Location>)> {
+pub(crate) fn enum_pairs(cx: &Context<'_>) -> Vec<EnumPair> {
     let mut out = Vec::new();
     for (name, t) in &cx.new.types {
         let TypeKind::Enum { values, renamed } = &t.kind else {

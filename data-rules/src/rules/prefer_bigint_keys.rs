@@ -29,11 +29,18 @@ impl Rule for PreferBigintKeys {
         for (table, cd, _) in introduced_columns(&s.node) {
             let Some(tn) = &cd.type_name else { continue };
             let base = type_base(tn);
-            let small = match base.as_str() {
-                "int4" | "int2" | "integer" | "smallint" | "int" => true,
-                "serial" | "serial4" | "smallserial" | "serial2" => true,
-                _ => false,
-            };
+            let small = matches!(
+                base.as_str(),
+                "int4"
+                    | "int2"
+                    | "integer"
+                    | "smallint"
+                    | "int"
+                    | "serial"
+                    | "serial4"
+                    | "smallserial"
+                    | "serial2"
+            );
             let key = table_keys.contains(&cd.colname)
                 || column_constraints(cd)
                     .any(|c| is(c, ConstrType::ConstrPrimary) || is(c, ConstrType::ConstrIdentity))

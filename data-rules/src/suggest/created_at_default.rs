@@ -23,7 +23,7 @@ impl Pattern for CreatedAtDefault {
                 id: self.id(),
                 title: format!("{}.{col} has no default", t.name),
                 object: format!("{}.{col}", t.name),
-                explanation: format!("A creation timestamp is only reliable when the database sets it: with DEFAULT now() every insert path gets it, including scripts and other services, and NOT NULL makes sure of it."),
+                explanation: "A creation timestamp is only reliable when the database sets it: with DEFAULT now() every insert path gets it, including scripts and other services, and NOT NULL makes sure of it.".to_string(),
                 sql: format!("ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT now();", t.name.sql()),
             });
         }
