@@ -5,6 +5,8 @@
 mod emit;
 mod deploy_cmd;
 mod ledger_cmd;
+mod lint_cmd;
+mod rules_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use data_core::{Engine, Project, RenderFormat, SchemaSource, Severity};
@@ -91,11 +93,16 @@ enum Command {
         #[command(subcommand)]
         command: ledger_cmd::AuditCommand,
     },
+    /// List the safety rules, or explain one (`data rules explain ID`).
+    Rules {
+        #[command(subcommand)]
+        command: Option<rules_cmd::RulesCommand>,
+    },
+    /// Judge the pending golden change (or migration files) against the safety rules.
+    Lint(lint_cmd::LintArgs),
+    /// Record an approval of the pending golden change's plan (.data/approvals.jsonl).
+    Approve(lint_cmd::ApproveArgs),
 }
-
-/// The `.data-prime-directive.yml` that `data init` writes.
-const PRIME_DIRECTIVE_SAMPLE: &str =
-    "# The Prime Directive: safety rules for plans. See `data rules`.\n";
 
 #[derive(Copy, Clone, ValueEnum)]
 enum Format {
@@ -125,7 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
         Command::Server { command } => deploy_cmd::server(&Project::open(&project)?, command),
         Command::Init => {
-            let created = data_core::init_project(&project, PRIME_DIRECTIVE_SAMPLE)?;
+            let created = data_core::init_project(&project, data_rules::config::SAMPLE)?;
             if created.is_empty() {
                 outln!("nothing to do: the project files exist already");
             }
@@ -182,6 +189,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Rules { command } => rules_cmd::run(command),
+        Command::Lint(args) => lint_cmd::run(args, &project),
+        Command::Approve(args) => lint_cmd::approve(args, &project),
     }
 }
 

@@ -164,6 +164,9 @@ struct Differ<'a> {
     forced: BTreeSet<Key>,
     /// Source-side column keys whose type changes (their dependents must be re-created).
     retyped: BTreeSet<Key>,
+    /// Retyped columns whose type is rebuilt under a new name (enum or domain swaps): their
+    /// indexes and CHECKs may compare them with values of the old type.
+    swap_retyped: BTreeSet<Key>,
     /// Source-side column keys whose default must be dropped and set again.
     reset_default: BTreeSet<Key>,
     /// Enums whose labels are removed or reordered: rebuilt under a new name.
@@ -183,6 +186,7 @@ pub fn diff(from: &Schema, to: &Schema, from_graph: &Graph, rn: &Renames) -> Pla
         gone: BTreeSet::new(),
         forced: BTreeSet::new(),
         retyped: BTreeSet::new(),
+        swap_retyped: BTreeSet::new(),
         reset_default: BTreeSet::new(),
         swapped_enums: BTreeSet::new(),
         edges: Vec::new(),
@@ -530,12 +534,12 @@ impl Differ<'_> {
                 let kind = d.split(':').next().unwrap_or("");
                 let drop_it = match kind {
                     "view" | "trigger" | "policy" | "function" | "type" => true,
-                    // A column whose type changes takes its indexes and CHECKs along: their
-                    // predicates and expressions may compare it with values of the old type
-                    // (e.g. a partial index `WHERE status <> 'done'` on a rebuilt enum).
-                    "index" => hard_gone || self.retyped.contains(&k),
+                    // A column moved to a rebuilt enum or domain takes its indexes and CHECKs
+                    // along: their predicates and expressions compare it with values of the
+                    // old type (e.g. a partial index `WHERE status <> 'done'`).
+                    "index" => hard_gone || self.swap_retyped.contains(&k),
                     "constraint" => {
-                        hard_gone || (self.retyped.contains(&k) && self.is_check_constraint(d))
+                        hard_gone || (self.swap_retyped.contains(&k) && self.is_check_constraint(d))
                     }
                     "table" => hard_gone,
                     "column" => {
@@ -545,6 +549,7 @@ impl Differ<'_> {
                             && self.swapped_enums.iter().any(|e| graph::ty(e) == k)
                         {
                             self.retyped.insert(d.clone());
+                            self.swap_retyped.insert(d.clone());
                             if seen.insert(d.clone()) {
                                 queue.push(d.clone());
                             }

@@ -1,0 +1,28 @@
+//! `data rules` and `data rules explain ID`: the catalogue of safety rules.
+
+use clap::Subcommand;
+
+/// Subcommands of `data rules`.
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// Show one rule with its explanation, bad and good examples and remedy.
+    Explain {
+        /// The rule id (kebab-case).
+        id: String,
+    },
+}
+
+/// Prints the catalogue, or one rule; an unknown id is a usage error (exit 2).
+pub fn run(command: Option<RulesCommand>) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        None => out!("{}", data_rules::report::catalogue_text()),
+        Some(RulesCommand::Explain { id }) => match data_rules::registry::find(&id) {
+            Some(rule) => out!("{}", data_rules::report::explain_text(rule.meta())),
+            None => {
+                eprintln!("error: unknown rule `{id}` (see `data rules` for the catalogue)");
+                return Ok(std::process::ExitCode::from(2));
+            }
+        },
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
