@@ -1,6 +1,8 @@
-//! The project config, `data.toml`: where golden SQL lives and which roles' privileges it manages.
+//! The project config, `data.toml`: where golden SQL lives, which roles' privileges it manages,
+//! and how plans run (`[plan]`: online-safe or fast, timeouts).
 
 use crate::error::{Error, Result};
+use data_ast::plan::PlanOptions;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -13,6 +15,8 @@ pub struct Config {
     /// Roles whose GRANTs and REVOKEs golden SQL manages. Privileges of other roles are never
     /// planned, so a plan never revokes what the project does not own.
     pub managed_roles: Vec<String>,
+    /// How plans are made and run.
+    pub plan: PlanConfig,
 }
 
 impl Default for Config {
@@ -20,7 +24,37 @@ impl Default for Config {
         Config {
             sql_dir: "sql".to_string(),
             managed_roles: Vec::new(),
+            plan: PlanConfig::default(),
         }
+    }
+}
+
+/// The `[plan]` table of `data.toml`; an absent key keeps the default.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanConfig {
+    /// Online-safe plans for existing tables (default `true`; `false` is `--unsafe-fast`).
+    pub online: Option<bool>,
+    /// `lock_timeout` of every transaction block (default `5s`; `0` disables it).
+    pub lock_timeout: Option<String>,
+    /// `statement_timeout` of every step (default: the server's setting).
+    pub statement_timeout: Option<String>,
+}
+
+impl PlanConfig {
+    /// The plan options this table sets, over the defaults.
+    pub fn options(&self) -> PlanOptions {
+        let mut o = PlanOptions::default();
+        if let Some(online) = self.online {
+            o.online = online;
+        }
+        if let Some(t) = &self.lock_timeout {
+            o.lock_timeout = Some(t.clone());
+        }
+        if let Some(t) = &self.statement_timeout {
+            o.statement_timeout = Some(t.clone());
+        }
+        o
     }
 }
 
@@ -56,5 +90,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn plan_table() {
+        let c: Config =
+            toml::from_str("[plan]\nonline = false\nstatement_timeout = \"30min\"").unwrap();
+        let o = c.plan.options();
+        assert!(!o.online);
+        assert_eq!(o.lock_timeout.as_deref(), Some("5s"));
+        assert_eq!(o.statement_timeout.as_deref(), Some("30min"));
+        assert_eq!(Config::default().plan.options(), PlanOptions::default());
+        assert!(toml::from_str::<Config>("[plan]\nlock_timout = \"1s\"").is_err());
     }
 }

@@ -18,9 +18,11 @@ mod engine;
 mod error;
 mod source;
 
-pub use config::Config;
+pub use config::{Config, PlanConfig};
 pub use data_ast::model::Schema;
-pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
+pub use data_ast::plan::{
+    Group, ObjectKind, OpKind, Operation, Plan, PlanOptions, PlanPair, RenderFormat, Stage,
+};
 pub use data_ast::{Diagnostic, Severity};
 pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
