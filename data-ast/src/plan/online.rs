@@ -226,8 +226,7 @@ impl<'a> Rewriter<'a> {
                 let add = &mut self.plan.operations[i];
                 add.sql[0] = attach;
                 add.stage = Stage::Finish;
-                let mut keys = add.keys.clone();
-                keys.push(graph::relname(&QName::new(&t.name.schema, &c.name)));
+                let constraint_key = add.keys.clone();
                 let index = Operation {
                     kind: OpKind::Create,
                     object: K::Index,
@@ -235,14 +234,56 @@ impl<'a> Rewriter<'a> {
                     lock: "SHARE UPDATE EXCLUSIVE",
                     transactional: false,
                     stage: Stage::Concurrent,
-                    keys,
+                    // Keyed by its relation name only: the build needs its columns to exist,
+                    // not a NOT NULL the attaching constraint waits for.
+                    keys: vec![graph::relname(&QName::new(&t.name.schema, &c.name))],
                     reason: Some(format!("the index of constraint {}", c.name)),
                     ..derived(add)
                 };
                 let x = self.push(index);
                 self.edge(x, i);
+                self.build_after_columns(x, t, c, &constraint_key);
             }
             ConstraintKind::Exclude { .. } => {}
+        }
+    }
+
+    /// Orders the concurrent build `x` of constraint `c`'s index after whatever creates or
+    /// renames the table and columns it indexes, and after the drop of an old constraint of
+    /// the same name (`constraint_key`).
+    fn build_after_columns(&mut self, x: usize, t: &Table, c: &Constraint, constraint_key: &[Key]) {
+        let (columns, include) = match &c.kind {
+            ConstraintKind::PrimaryKey { columns, include }
+            | ConstraintKind::Unique {
+                columns, include, ..
+            } => (columns, include),
+            _ => return,
+        };
+        let mut needs: BTreeSet<Key> = columns
+            .iter()
+            .chain(include)
+            .map(|col| graph::column(&t.name, col))
+            .collect();
+        needs.insert(graph::table(&t.name));
+        let before: Vec<usize> = self
+            .plan
+            .operations
+            .iter()
+            .enumerate()
+            .filter(|(j, op)| {
+                *j != x
+                    && match op.kind {
+                        OpKind::Create | OpKind::Rename => {
+                            op.keys.iter().any(|k| needs.contains(k))
+                        }
+                        OpKind::Drop => op.keys.iter().any(|k| constraint_key.contains(k)),
+                        OpKind::Alter => false,
+                    }
+            })
+            .map(|(j, _)| j)
+            .collect();
+        for j in before {
+            self.edge(j, x);
         }
     }
 
