@@ -312,3 +312,90 @@ fn online_plans_are_deterministic() {
         assert_eq!(first, diff("online_unique_and_pk_on_existing_table", &[]));
     }
 }
+
+/// Fails unless every `(condition, message)` holds in database `db` (checked by a DO block;
+/// a condition that is NULL, e.g. about a missing object, fails too).
+fn require(db: &support::db::ScratchDb<'_>, checks: &[(&str, &str)]) {
+    let body: String = checks
+        .iter()
+        .map(|(cond, msg)| {
+            format!("  IF ({cond}) IS NOT TRUE THEN RAISE EXCEPTION '{msg}'; END IF;\n")
+        })
+        .collect();
+    let sql = format!("DO $check$ BEGIN\n{body}END $check$;\n");
+    if let Err(e) = db.cluster().psql_sql(db.name(), &sql) {
+        panic!("{}", e.first_error_line().unwrap_or("check failed"));
+    }
+}
+
+#[test]
+fn a_failing_step_stops_the_plan_where_it_failed() {
+    use support::db::{database_name, shared_cluster, ScratchDb};
+    let cluster = shared_cluster();
+    let plan = diff("online_mixed_existing_and_new_tables", &[]);
+    let old = std::fs::read_to_string(format!(
+        "{}/old.sql",
+        case("online_mixed_existing_and_new_tables")
+    ))
+    .expect("because the fixture exists");
+    let constraint_valid =
+        |name: &str| format!("(SELECT convalidated FROM pg_constraint WHERE conname = '{name}')");
+
+    // Duplicate addresses: the concurrent unique build fails after the main transaction
+    // committed, leaves an INVALID index, and nothing after it runs.
+    let db = ScratchDb::create(cluster, &database_name("on", "duplicate"))
+        .expect("because the cluster runs");
+    cluster
+        .psql_sql(
+            db.name(),
+            &format!("{old}INSERT INTO users VALUES (1, 'a@example.com'), (2, 'a@example.com');"),
+        )
+        .expect("because old.sql loads");
+    assert!(cluster.psql_sql(db.name(), &plan).is_err());
+    require(
+        &db,
+        &[
+            (
+                &format!("NOT {}", constraint_valid("posts_score_check")),
+                "the main transaction did not commit",
+            ),
+            (
+                "EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = 'public.users_email_key'::regclass AND NOT indisvalid)",
+                "no INVALID index was left",
+            ),
+            (
+                "NOT (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.users'::regclass AND attname = 'email')",
+                "a later group ran",
+            ),
+        ],
+    );
+
+    // A NULL address: the helper check's validation fails in its own transaction; the
+    // concurrent builds before it are done, the groups after it never run.
+    let db =
+        ScratchDb::create(cluster, &database_name("on", "null")).expect("because the cluster runs");
+    cluster
+        .psql_sql(
+            db.name(),
+            &format!("{old}INSERT INTO users VALUES (1, NULL);"),
+        )
+        .expect("because old.sql loads");
+    assert!(cluster.psql_sql(db.name(), &plan).is_err());
+    require(
+        &db,
+        &[
+            (
+                "EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = 'public.users_email_key'::regclass AND indisvalid)",
+                "the concurrent build did not run",
+            ),
+            (
+                &format!("NOT {}", constraint_valid("users_email_not_null_check")),
+                "the failed validation committed",
+            ),
+            (
+                &format!("NOT {}", constraint_valid("posts_score_check")),
+                "a later validation ran",
+            ),
+        ],
+    );
+}
