@@ -9,6 +9,8 @@ mod options;
 mod order;
 mod output;
 pub mod render;
+#[cfg(test)]
+mod tests;
 
 use crate::error::Result;
 use crate::model::Schema;
