@@ -86,8 +86,8 @@ impl<'a> Rewriter<'a> {
             columns: BTreeMap::new(),
             plan,
         };
-        // Lookups by key, filled only for the kinds of operation the plan holds and only with
-        // objects of tables that exist, so a plan creating everything costs nothing here.
+        // Lookups by key, filled only for the kinds of operation the plan holds (constraints
+        // and columns only of tables that exist), so most plans build few or none of them.
         if want_new_indexes {
             r.new_indexes = to
                 .indexes
