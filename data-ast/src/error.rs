@@ -20,6 +20,17 @@ pub enum Error {
     #[error("the plan has a dependency cycle: {0}")]
     #[diagnostic(code(data::plan_cycle))]
     Cycle(String),
+    /// A plan option has a value PostgreSQL would not accept.
+    #[error("invalid {name} `{value}`: expected {expected}")]
+    #[diagnostic(code(data::plan_option))]
+    InvalidOption {
+        /// The option.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What it should look like.
+        expected: &'static str,
+    },
     /// pg_query could not turn a tree back into SQL.
     #[error("could not render SQL for {what}: {message}")]
     #[diagnostic(code(data::render))]

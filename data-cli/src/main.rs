@@ -46,6 +46,16 @@ enum Command {
         /// Print the rollback (to -> from) instead of the forward plan.
         #[arg(long)]
         rollback: bool,
+        /// Plain statements instead of online-safe ones on existing tables (no CONCURRENTLY,
+        /// no NOT VALID then VALIDATE): faster, but holds stronger locks for longer.
+        #[arg(long)]
+        unsafe_fast: bool,
+        /// lock_timeout set in every transaction block, e.g. 5s (0 disables it).
+        #[arg(long, value_name = "DURATION")]
+        lock_timeout: Option<String>,
+        /// statement_timeout set for every step, e.g. 30min (default: the server's).
+        #[arg(long, value_name = "DURATION")]
+        statement_timeout: Option<String>,
     },
     /// Write the whole schema as one dependency-ordered SQL file for an empty database.
     Compile {
@@ -151,8 +161,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             format,
             rollback,
+            unsafe_fast,
+            lock_timeout,
+            statement_timeout,
         } => {
             let engine = Engine::for_project(&project)?;
+            let mut options = engine.plan_options().clone();
+            if unsafe_fast {
+                options.online = false;
+            }
+            if lock_timeout.is_some() {
+                options.lock_timeout = lock_timeout;
+            }
+            if statement_timeout.is_some() {
+                options.statement_timeout = statement_timeout;
+            }
+            let engine = engine.with_plan_options(options);
             let from = SchemaSource::parse(&from, &project)?;
             let to = SchemaSource::parse(&to, &project)?;
             let diff = engine.diff(&from, &to)?;

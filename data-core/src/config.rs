@@ -1,6 +1,8 @@
-//! The project config, `data.toml`: where golden SQL lives and which roles' privileges it manages.
+//! The project config, `data.toml`: where golden SQL lives, which roles' privileges it manages,
+//! and how plans run (`[plan]`: online-safe or fast, timeouts).
 
 use crate::error::{Error, Result};
+use data_ast::plan::PlanOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,6 +16,8 @@ pub struct Config {
     /// Roles whose GRANTs and REVOKEs golden SQL manages. Privileges of other roles are never
     /// planned, so a plan never revokes what the project does not own.
     pub managed_roles: Vec<String>,
+    /// How plans are made and run.
+    pub plan: PlanConfig,
     /// Deployment environments by name (`[environments.prod]`).
     pub environments: BTreeMap<String, Environment>,
     /// Where `data automate` writes migrations, relative to the project (default `migrations`).
@@ -24,14 +28,11 @@ pub struct Config {
     pub deploy: DeploySettings,
 }
 
-/// `[deploy]`: timeouts and waits of `data align` and `data test`.
+/// `[deploy]`: how `data align` waits for a concurrent deployment. (Timeouts come from
+/// `[plan]`, so a deployment runs with the ones its plan shows.)
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeploySettings {
-    /// `lock_timeout` for each transaction and lone step (PostgreSQL interval text).
-    pub lock_timeout: String,
-    /// `statement_timeout` for each transaction and lone step.
-    pub statement_timeout: String,
     /// Seconds to wait for another deployment of the same environment to finish.
     pub lock_wait_seconds: u64,
 }
@@ -39,8 +40,6 @@ pub struct DeploySettings {
 impl Default for DeploySettings {
     fn default() -> Self {
         DeploySettings {
-            lock_timeout: "5s".to_string(),
-            statement_timeout: "15min".to_string(),
             lock_wait_seconds: 30,
         }
     }
@@ -67,11 +66,41 @@ impl Default for Config {
         Config {
             sql_dir: "sql".to_string(),
             managed_roles: Vec::new(),
+            plan: PlanConfig::default(),
             environments: BTreeMap::new(),
             migrations_dir: "migrations".to_string(),
             tests_dir: "tests".to_string(),
             deploy: DeploySettings::default(),
         }
+    }
+}
+
+/// The `[plan]` table of `data.toml`; an absent key keeps the default.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanConfig {
+    /// Online-safe plans for existing tables (default `true`; `false` is `--unsafe-fast`).
+    pub online: Option<bool>,
+    /// `lock_timeout` of every transaction block (default `5s`; `0` disables it).
+    pub lock_timeout: Option<String>,
+    /// `statement_timeout` of every step (default: the server's setting).
+    pub statement_timeout: Option<String>,
+}
+
+impl PlanConfig {
+    /// The plan options this table sets, over the defaults.
+    pub fn options(&self) -> PlanOptions {
+        let mut o = PlanOptions::default();
+        if let Some(online) = self.online {
+            o.online = online;
+        }
+        if let Some(t) = &self.lock_timeout {
+            o.lock_timeout = Some(t.clone());
+        }
+        if let Some(t) = &self.statement_timeout {
+            o.statement_timeout = Some(t.clone());
+        }
+        o
     }
 }
 
@@ -117,5 +146,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn plan_table() {
+        let c: Config =
+            toml::from_str("[plan]\nonline = false\nstatement_timeout = \"30min\"").unwrap();
+        let o = c.plan.options();
+        assert!(!o.online);
+        assert_eq!(o.lock_timeout.as_deref(), Some("5s"));
+        assert_eq!(o.statement_timeout.as_deref(), Some("30min"));
+        assert_eq!(Config::default().plan.options(), PlanOptions::default());
+        assert!(toml::from_str::<Config>("[plan]\nlock_timout = \"1s\"").is_err());
     }
 }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::source::{FsAndGit, SchemaSource, SourceReader};
 use data_ast::build::{self, LoadOptions};
 use data_ast::parse::ParseCache;
-use data_ast::plan::{self, PlanHeader, PlanPair, RenderFormat};
+use data_ast::plan::{self, PlanHeader, PlanOptions, PlanPair, RenderFormat};
 use data_ast::{Diagnostic, Severity};
 
 /// A loaded schema with its diagnostics.
@@ -34,6 +34,7 @@ pub struct Engine<R: SourceReader = FsAndGit> {
     reader: R,
     cache: ParseCache,
     options: LoadOptions,
+    plan_options: PlanOptions,
 }
 
 impl Default for Engine<FsAndGit> {
@@ -61,13 +62,26 @@ impl<R: SourceReader> Engine<R> {
             reader,
             cache: ParseCache::new(),
             options: LoadOptions::default(),
+            plan_options: PlanOptions::default(),
         }
     }
 
-    /// Applies a project config (managed roles).
+    /// Applies a project config (managed roles, `[plan]` options).
     pub fn with_config(mut self, config: &Config) -> Self {
         self.options.managed_roles = config.managed_roles.clone();
+        self.plan_options = config.plan.options();
         self
+    }
+
+    /// Sets how `diff` plans: online-safe or fast, and the timeouts.
+    pub fn with_plan_options(mut self, options: PlanOptions) -> Self {
+        self.plan_options = options;
+        self
+    }
+
+    /// How `diff` plans.
+    pub fn plan_options(&self) -> &PlanOptions {
+        &self.plan_options
     }
 
     /// Loads a source into a model. Errors in golden SQL fail the load.
@@ -89,7 +103,7 @@ impl<R: SourceReader> Engine<R> {
     pub fn diff(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
         let old = self.load(from)?;
         let new = self.load(to)?;
-        let plans = plan::plan(&old.schema, &new.schema)?;
+        let plans = plan::plan_with(&old.schema, &new.schema, &self.plan_options)?;
         let mut diagnostics: Vec<Diagnostic> = old
             .diagnostics
             .into_iter()

@@ -24,9 +24,14 @@ url_env = "PROD_DATABASE_URL"
 protected = true
 branch = "main"
 
-[deploy]
+# How plans run: online-safe steps for existing tables, and the timeouts each transaction
+# (and each step outside one) gets.
+[plan]
+online = true
 lock_timeout = "5s"
 statement_timeout = "15min"
+
+[deploy]
 lock_wait_seconds = 30
 "#;
 

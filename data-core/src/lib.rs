@@ -38,9 +38,11 @@ mod source;
 mod status;
 mod timetravel;
 
-pub use config::{Config, DeploySettings, Environment};
+pub use config::{Config, DeploySettings, Environment, PlanConfig};
 pub use data_ast::model::Schema;
-pub use data_ast::plan::{ObjectKind, OpKind, Operation, Plan, PlanPair, RenderFormat};
+pub use data_ast::plan::{
+    Group, ObjectKind, OpKind, Operation, Plan, PlanOptions, PlanPair, RenderFormat, Stage,
+};
 pub use data_ast::{Diagnostic, Severity};
 pub use data_exec::{LocalServer, StepEvent};
 pub use data_ledger::{

@@ -18,6 +18,8 @@ pub struct Step {
     pub statements: Vec<String>,
     /// Whether the statements may run inside a transaction block.
     pub transactional: bool,
+    /// The plan's group: consecutive transactional steps of one group share a transaction.
+    pub group: usize,
 }
 
 /// What to apply and how to record it.
@@ -90,12 +92,17 @@ pub fn checksum(steps: &[Step]) -> String {
     format!("blake3:{}", h.finalize().to_hex())
 }
 
-/// Consecutive transactional steps form one group; each non-transactional step is its own.
+/// Consecutive transactional steps of one plan group share a transaction; each
+/// non-transactional step runs on its own.
 fn groups(steps: &[Step]) -> Vec<(std::ops::Range<usize>, bool)> {
     let mut out: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         match out.last_mut() {
-            Some((range, true)) if s.transactional && range.end == i => range.end = i + 1,
+            Some((range, true))
+                if s.transactional && range.end == i && steps[i - 1].group == s.group =>
+            {
+                range.end = i + 1
+            }
             _ => out.push((i..i + 1, s.transactional)),
         }
     }
@@ -491,20 +498,34 @@ async fn record_failure(
 mod tests {
     use super::*;
 
-    fn step(t: bool) -> Step {
+    fn step(t: bool, group: usize) -> Step {
         Step {
             label: String::new(),
             statements: vec!["SELECT 1".into()],
             transactional: t,
+            group,
         }
     }
 
     #[test]
     fn steps_group_into_transactions_and_lone_steps() {
-        let steps = vec![step(true), step(true), step(false), step(false), step(true)];
+        let steps = vec![
+            step(true, 1),
+            step(true, 1),
+            step(false, 2),
+            step(false, 2),
+            step(true, 3),
+            step(true, 4),
+        ];
         assert_eq!(
             groups(&steps),
-            vec![(0..2, true), (2..3, false), (3..4, false), (4..5, true)]
+            vec![
+                (0..2, true),
+                (2..3, false),
+                (3..4, false),
+                (4..5, true),
+                (5..6, true)
+            ]
         );
         assert!(groups(&[]).is_empty());
     }

@@ -16,6 +16,7 @@ fn step(label: &str, sql: &str, transactional: bool) -> Step {
         label: label.to_string(),
         statements: vec![sql.to_string()],
         transactional,
+        group: if transactional { 1 } else { 2 },
     }
 }
 

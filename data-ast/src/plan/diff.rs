@@ -5,7 +5,7 @@
 
 use super::graph::{self, Graph, Key};
 use super::render;
-use super::{ObjectKind as K, OpKind, Operation, Plan};
+use super::{ObjectKind as K, OpKind, Operation, Plan, Stage};
 use crate::model::*;
 use crate::quote::{ident, literal};
 use std::collections::{BTreeMap, BTreeSet};
@@ -209,6 +209,7 @@ pub fn diff(from: &Schema, to: &Schema, from_graph: &Graph, rn: &Renames) -> Pla
     Plan {
         operations: d.ops,
         warnings: d.warnings,
+        options: super::PlanOptions::default(),
         extra_edges: d.edges,
     }
 }
@@ -258,6 +259,8 @@ impl Differ<'_> {
             destructive,
             lock,
             transactional: true,
+            stage: Stage::Main,
+            group: 0,
             reverse_sql: Vec::new(),
             reverse_loses_data: false,
             reason: None,
@@ -1042,7 +1045,9 @@ impl Differ<'_> {
             sql.push(render::comment(&format!("TYPE {name}"), &t.comment));
         }
         if !sql.is_empty() {
-            self.push(
+            let add_value = format!("ALTER TYPE {name} ADD VALUE ");
+            let adds_label = sql.iter().any(|s| s.starts_with(&add_value));
+            let i = self.push(
                 OpKind::Alter,
                 K::Type,
                 t.name.to_string(),
@@ -1052,6 +1057,10 @@ impl Differ<'_> {
                 "ACCESS EXCLUSIVE",
                 2,
             );
+            if adds_label {
+                // A new label cannot be used in the transaction that adds it: commit it first.
+                self.ops[i].stage = Stage::Before;
+            }
         }
     }
 
@@ -1607,10 +1616,11 @@ impl Differ<'_> {
             if oc.not_null != c.not_null
                 && !(c.not_null && c.identity.is_some() && oc.identity.is_none())
             {
-                sql.push(format!(
-                    "{at} {} NOT NULL",
-                    if c.not_null { "SET" } else { "DROP" }
-                ));
+                sql.push(if c.not_null {
+                    render::set_not_null(n, &c.name)
+                } else {
+                    format!("{at} DROP NOT NULL")
+                });
             }
             match (oc.identity, c.identity) {
                 (None, Some(always)) => {
@@ -1752,10 +1762,7 @@ impl Differ<'_> {
                         ));
                     }
                     if oc.not_valid && !c.not_valid {
-                        sql.push(format!(
-                            "ALTER TABLE {name} VALIDATE CONSTRAINT {}",
-                            ident(&c.name)
-                        ));
+                        sql.push(render::validate_constraint(n, &c.name));
                     }
                     if oc.comment != c.comment {
                         sql.push(render::comment(

@@ -2,15 +2,22 @@
 //! dependencies, each with its SQL, lock, destructiveness and reverse.
 
 mod diff;
+mod execution;
 pub mod graph;
+mod online;
+mod options;
 mod order;
 mod output;
 pub mod render;
+#[cfg(test)]
+mod tests;
 
 use crate::error::Result;
 use crate::model::Schema;
 use serde::Serialize;
 
+pub use execution::{Group, Stage};
+pub use options::{PlanOptions, DEFAULT_LOCK_TIMEOUT};
 pub use output::{PlanHeader, RenderFormat};
 
 /// What an operation does to its object.
@@ -104,8 +111,12 @@ pub struct Operation {
     pub destructive: bool,
     /// The strongest table lock the statements take.
     pub lock: &'static str,
-    /// Whether it may run inside a transaction block.
+    /// Whether it may run inside a transaction block (`CONCURRENTLY` steps may not).
     pub transactional: bool,
+    /// When it runs relative to the plan's transaction blocks.
+    pub stage: Stage,
+    /// The group (transaction block, or run of steps outside any) it runs in, from 1.
+    pub group: usize,
     /// The statements that undo it (from the rollback plan).
     pub reverse_sql: Vec<String>,
     /// Whether undoing it loses data (e.g. a dropped column comes back empty).
@@ -127,6 +138,8 @@ pub struct Plan {
     /// Things the plan deliberately does not do, with the reason (e.g. a pass-through
     /// statement removed from golden SQL is never dropped).
     pub warnings: Vec<String>,
+    /// How it was made and how its transaction blocks are set up.
+    pub options: PlanOptions,
     /// Ordering constraints found while diffing (before, after), by operation index.
     #[serde(skip)]
     pub(crate) extra_edges: Vec<(usize, usize)>,
@@ -143,11 +156,12 @@ impl Plan {
         self.operations.iter().filter(|o| o.destructive)
     }
 
-    /// A stable hash of the plan's SQL (hex BLAKE3), equal across runs and machines.
+    /// A stable hash of the plan's script (hex BLAKE3): every statement it runs, including
+    /// `BEGIN`, `COMMIT` and timeouts, equal across runs and machines.
     pub fn hash(&self) -> String {
         let mut h = blake3::Hasher::new();
-        for op in &self.operations {
-            for s in &op.sql {
+        for line in self.script() {
+            if let execution::Line::Statement(s) = line {
                 h.update(s.as_bytes());
                 h.update(b";\n");
             }
@@ -165,15 +179,30 @@ pub struct PlanPair {
     pub rollback: Plan,
 }
 
-/// Plans the migration from `old` to `new`, and its rollback.
+/// Plans the migration from `old` to `new`, and its rollback, with the default options
+/// (online-safe).
 pub fn plan(old: &Schema, new: &Schema) -> Result<PlanPair> {
+    plan_with(old, new, &PlanOptions::default())
+}
+
+/// Plans the migration from `old` to `new`, and its rollback, with `options`.
+pub fn plan_with(old: &Schema, new: &Schema, options: &PlanOptions) -> Result<PlanPair> {
+    options.validate()?;
     let renames = diff::Renames::from_annotations(old, new);
     // Each model's graph serves both directions: diffing and ordering either way.
     let (old_g, new_g) = (graph::Graph::of(old), graph::Graph::of(new));
     let mut forward = diff::diff(old, new, &old_g, &renames);
-    order::order(&mut forward, &old_g, &new_g)?;
     let mut rollback = diff::diff(new, old, &new_g, &renames.inverse());
+    if options.online {
+        online::rewrite(&mut forward, old, new);
+        online::rewrite(&mut rollback, new, old);
+    }
+    order::order(&mut forward, &old_g, &new_g)?;
     order::order(&mut rollback, &new_g, &old_g)?;
+    for p in [&mut forward, &mut rollback] {
+        execution::assign_groups(p);
+        p.options = options.clone();
+    }
     diff::attach_reverse(&mut forward, &rollback);
     diff::attach_reverse(&mut rollback, &forward);
     Ok(PlanPair { forward, rollback })

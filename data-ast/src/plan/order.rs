@@ -1,5 +1,6 @@
 //! Orders a plan's operations by the dependencies between the objects they touch (petgraph),
-//! breaking ties by phase and generation order so the result is the same on every run.
+//! breaking ties by stage (transaction block first, concurrent steps and validations after),
+//! phase and generation order, so the result is the same on every run.
 
 use super::graph::{Graph, Key};
 use super::{ObjectKind, OpKind, Plan};
@@ -128,18 +129,19 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
                 .count()
         })
         .collect();
-    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..ops.len())
+    let priority = |i: usize| Reverse((ops[i].stage, ops[i].phase, i));
+    let mut ready: BinaryHeap<Reverse<(super::Stage, u8, usize)>> = (0..ops.len())
         .filter(|i| indegree[*i] == 0)
-        .map(|i| Reverse((ops[i].phase, i)))
+        .map(priority)
         .collect();
     let mut sorted = Vec::with_capacity(ops.len());
-    while let Some(Reverse((_, i))) = ready.pop() {
+    while let Some(Reverse((_, _, i))) = ready.pop() {
         sorted.push(i);
         for n in g.neighbors_directed(nodes[i], petgraph::Direction::Outgoing) {
             let j = g[n];
             indegree[j] -= 1;
             if indegree[j] == 0 {
-                ready.push(Reverse((ops[j].phase, j)));
+                ready.push(priority(j));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Rendering a plan: SQL with a header, JSON, and a human summary.
 
-use super::{OpKind, Plan, PlanPair};
+use super::execution::Line;
+use super::{Group, OpKind, Plan, PlanOptions, PlanPair};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -56,6 +57,10 @@ fn render_sql(plan: &Plan, from: &str, to: &str, version: &str) -> String {
         plan.operations.len(),
         destructive
     );
+    let _ = writeln!(out, "-- mode: {}", mode(plan));
+    if !plan.is_empty() {
+        let _ = writeln!(out, "-- runs: {}", runs(plan));
+    }
     for w in &plan.warnings {
         let _ = writeln!(out, "-- warning: {w}");
     }
@@ -63,32 +68,47 @@ fn render_sql(plan: &Plan, from: &str, to: &str, version: &str) -> String {
         let _ = writeln!(out, "-- no changes");
         return out;
     }
-    for op in &plan.operations {
-        let _ = writeln!(out);
-        let kind = match op.kind {
-            OpKind::Create => "create",
-            OpKind::Drop => "drop",
-            OpKind::Alter => "alter",
-            OpKind::Rename => "rename",
+    for line in plan.script() {
+        let _ = match line {
+            Line::Blank => writeln!(out),
+            Line::Comment(c) => writeln!(out, "-- {c}"),
+            Line::Statement(s) => writeln!(out, "{s};"),
         };
-        let _ = write!(
-            out,
-            "-- {kind} {} {}",
-            op.object.label(),
-            op.identity.replace('\n', " ")
-        );
-        if op.destructive {
-            let _ = write!(out, "  [DESTRUCTIVE]");
-        }
-        let _ = writeln!(out);
-        if let Some(r) = &op.reason {
-            let _ = writeln!(out, "-- ({r})");
-        }
-        for s in &op.sql {
-            let _ = writeln!(out, "{};", s.trim_end().trim_end_matches(';'));
-        }
     }
     out
+}
+
+/// `online-safe` or `fast (--unsafe-fast)`, with the timeouts.
+fn mode(plan: &Plan) -> String {
+    let o = &plan.options;
+    let timeout = |t: &Option<String>| t.clone().unwrap_or_else(|| "server default".into());
+    format!(
+        "{}; lock_timeout {}, statement_timeout {}",
+        if o.online {
+            "online-safe"
+        } else {
+            "fast (--unsafe-fast)"
+        },
+        timeout(&o.lock_timeout),
+        timeout(&o.statement_timeout)
+    )
+}
+
+/// How many operations run inside transaction blocks and how many outside any.
+fn runs(plan: &Plan) -> String {
+    let groups = plan.groups();
+    let blocks = groups.iter().filter(|g| g.transactional).count();
+    let inside: usize = groups
+        .iter()
+        .filter(|g| g.transactional)
+        .map(|g| g.operations)
+        .sum();
+    let outside = plan.operations.len() - inside;
+    format!(
+        "{inside} operation{} in {blocks} transaction{}, {outside} outside any transaction",
+        if inside == 1 { "" } else { "s" },
+        if blocks == 1 { "" } else { "s" }
+    )
 }
 
 #[derive(Serialize)]
@@ -99,6 +119,8 @@ struct JsonPlan<'a> {
     rollback_hash: String,
     tool_version: &'a str,
     destructive: usize,
+    options: &'a PlanOptions,
+    groups: Vec<Group>,
     operations: &'a [super::Operation],
     warnings: &'a [String],
 }
@@ -116,6 +138,8 @@ fn render_json(pair: &PlanPair, header: &PlanHeader, rollback: bool) -> String {
         rollback_hash: other.hash(),
         tool_version: &header.tool_version,
         destructive: plan.destructive().count(),
+        options: &plan.options,
+        groups: plan.groups(),
         operations: &plan.operations,
         warnings: &plan.warnings,
     };
@@ -140,6 +164,8 @@ fn render_human(plan: &Plan, from: &str, to: &str) -> String {
         count(OpKind::Drop),
         plan.destructive().count()
     );
+    let _ = writeln!(out, "  {}", runs(plan));
+    let _ = writeln!(out, "  {}", mode(plan));
     for op in &plan.operations {
         let sign = match op.kind {
             OpKind::Create => '+',
@@ -153,6 +179,9 @@ fn render_human(plan: &Plan, from: &str, to: &str) -> String {
         }
         if op.reverse_loses_data {
             let _ = write!(out, "  (rollback loses data)");
+        }
+        if !op.transactional {
+            let _ = write!(out, "  (outside transaction)");
         }
         let _ = writeln!(out);
     }

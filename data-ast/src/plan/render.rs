@@ -160,6 +160,86 @@ pub fn add_constraint(table: &QName, c: &Constraint) -> String {
     )
 }
 
+/// `ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX c` (or `PRIMARY KEY`): a unique or
+/// primary key constraint taking over the index of its name, built beforehand by
+/// [`unique_index_concurrently`]. `None` for other kinds of constraint.
+pub fn add_constraint_using_index(table: &QName, c: &Constraint) -> Option<String> {
+    let kind = match c.kind {
+        ConstraintKind::PrimaryKey { .. } => "PRIMARY KEY",
+        ConstraintKind::Unique { .. } => "UNIQUE",
+        _ => return None,
+    };
+    let mut s = format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} {kind} USING INDEX {}",
+        table.sql(),
+        ident(&c.name),
+        ident(&c.name)
+    );
+    if c.deferrable {
+        s.push_str(" DEFERRABLE");
+        if c.initially_deferred {
+            s.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    Some(s)
+}
+
+/// `CREATE UNIQUE INDEX CONCURRENTLY c ON t ...`: the index a unique or primary key constraint
+/// `c` would build, under the constraint's name. `None` for other kinds of constraint.
+pub fn unique_index_concurrently(table: &QName, c: &Constraint) -> Option<String> {
+    let (columns, include, nulls_not_distinct) = match &c.kind {
+        ConstraintKind::PrimaryKey { columns, include } => (columns, include, false),
+        ConstraintKind::Unique {
+            columns,
+            include,
+            nulls_not_distinct,
+        } => (columns, include, *nulls_not_distinct),
+        _ => return None,
+    };
+    let mut s = format!(
+        "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({})",
+        ident(&c.name),
+        table.sql(),
+        cols(columns)
+    );
+    if !include.is_empty() {
+        s.push_str(&format!(" INCLUDE ({})", cols(include)));
+    }
+    if nulls_not_distinct {
+        s.push_str(" NULLS NOT DISTINCT");
+    }
+    Some(s)
+}
+
+/// A canonical `CREATE [UNIQUE] INDEX` statement with `CONCURRENTLY` added.
+pub fn create_index_concurrently(create_sql: &str) -> Option<String> {
+    ["CREATE UNIQUE INDEX ", "CREATE INDEX "]
+        .iter()
+        .find_map(|p| {
+            create_sql
+                .strip_prefix(p)
+                .map(|rest| format!("{p}CONCURRENTLY {rest}"))
+        })
+}
+
+/// `ALTER TABLE t VALIDATE CONSTRAINT c`.
+pub fn validate_constraint(table: &QName, name: &str) -> String {
+    format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        table.sql(),
+        ident(name)
+    )
+}
+
+/// `ALTER TABLE t ALTER COLUMN c SET NOT NULL`.
+pub fn set_not_null(table: &QName, column: &str) -> String {
+    format!(
+        "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+        table.sql(),
+        ident(column)
+    )
+}
+
 /// Whether a constraint can be written inside `CREATE TABLE` (foreign keys never are, so tables
 /// referencing each other can always be created).
 pub fn inline_constraint(c: &Constraint) -> bool {

@@ -215,8 +215,8 @@ impl Project {
             operator: operator.clone(),
             tool_version: crate::VERSION.to_string(),
             steps: pending.steps(),
-            lock_timeout: Some(self.config().deploy.lock_timeout.clone()),
-            statement_timeout: Some(self.config().deploy.statement_timeout.clone()),
+            lock_timeout: pending.diff.plans.forward.options.lock_timeout.clone(),
+            statement_timeout: pending.diff.plans.forward.options.statement_timeout.clone(),
             lock_wait: Duration::from_secs(self.config().deploy.lock_wait_seconds),
         };
         let database = Database::new(&url)?;

@@ -33,10 +33,8 @@ impl Pending {
         self.deployed.as_ref().map(|d| d.commit.as_str())
     }
 
-    /// The plan's operations as executable steps, in order.
-    ///
-    /// A label added to an enum (`ALTER TYPE … ADD VALUE`) cannot be used before it is
-    /// committed, so such a step runs on its own and commits, like a non-transactional one.
+    /// The plan's operations as executable steps, in order, with the plan's groups (labels
+    /// added to an enum, for instance, are committed in a group of their own before the rest).
     pub fn steps(&self) -> Vec<Step> {
         self.diff
             .plans
@@ -47,7 +45,8 @@ impl Pending {
                 label: format!("{:?} {} {}", op.kind, op.object.label(), op.identity)
                     .to_lowercase(),
                 statements: op.sql.clone(),
-                transactional: op.transactional && !op.sql.iter().any(|s| adds_enum_value(s)),
+                transactional: op.transactional,
+                group: op.group,
             })
             .collect()
     }
@@ -104,27 +103,5 @@ impl Project {
             diff,
             changes,
         })
-    }
-}
-
-/// Whether a statement is `ALTER TYPE … ADD VALUE …`.
-fn adds_enum_value(sql: &str) -> bool {
-    let upper = sql.trim_start().to_ascii_uppercase();
-    upper.starts_with("ALTER TYPE") && upper.contains(" ADD VALUE ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn enum_additions_are_recognised() {
-        assert!(super::adds_enum_value(
-            "ALTER TYPE app.s ADD VALUE 'x' BEFORE 'y'"
-        ));
-        assert!(super::adds_enum_value(
-            "alter type s add value if not exists 'x'"
-        ));
-        assert!(!super::adds_enum_value(
-            "ALTER TYPE s RENAME VALUE 'a' TO 'b'"
-        ));
     }
 }

@@ -99,8 +99,8 @@ impl Project {
             operator: "data test".to_string(),
             tool_version: crate::VERSION.to_string(),
             steps: pending.steps(),
-            lock_timeout: Some(self.config().deploy.lock_timeout.clone()),
-            statement_timeout: Some(self.config().deploy.statement_timeout.clone()),
+            lock_timeout: pending.diff.plans.forward.options.lock_timeout.clone(),
+            statement_timeout: pending.diff.plans.forward.options.statement_timeout.clone(),
             lock_wait: Duration::from_secs(5),
         };
         let mut report = TestReport {
