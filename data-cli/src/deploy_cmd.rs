@@ -61,6 +61,15 @@ pub struct DeployArgs {
     /// Who deploys (default: git config's identity).
     #[arg(long = "as", value_name = "WHO")]
     operator: Option<String>,
+    /// Let a Prime Directive finding through: `RULE` or `RULE=OBJECT` (needs --override-reason).
+    #[arg(long = "override", value_name = "RULE[=OBJECT]")]
+    overrides: Vec<String>,
+    /// Why the overridden findings are acceptable (recorded in .data/audit.jsonl and the tag).
+    #[arg(long, value_name = "TEXT")]
+    override_reason: Option<String>,
+    /// Confirm that a backup was taken (for `always_backup_before_destructive`).
+    #[arg(long)]
+    backup_taken: bool,
 }
 
 /// `data rollback` adds the target.
@@ -248,11 +257,35 @@ fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions>
     } else {
         Confirmation::None
     };
+    let reason = args.override_reason.as_deref().map(str::trim).unwrap_or("");
+    if !args.overrides.is_empty() && reason.is_empty() {
+        anyhow::bail!(
+            "override of {} refused: an override needs a written reason (--override-reason \"...\")",
+            args.overrides.join(", ")
+        );
+    }
+    let rule_overrides = args
+        .overrides
+        .iter()
+        .map(|o| {
+            let (rule, object) = match o.split_once('=') {
+                Some((r, obj)) => (r.to_string(), Some(obj.to_string())),
+                None => (o.clone(), None),
+            };
+            data_rules::Override {
+                rule,
+                object,
+                reason: reason.to_string(),
+            }
+        })
+        .collect();
     Ok(AlignOptions {
         dry_run: args.dry_run,
         confirmation,
         accept_drift: args.accept_drift.clone(),
         operator: args.operator.clone(),
+        rule_overrides,
+        backup_taken: args.backup_taken,
     })
 }
 

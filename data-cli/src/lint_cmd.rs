@@ -117,7 +117,7 @@ fn golden_change(
         .load(&from)
         .with_context(|| format!("loading the base {}", from.label()))?;
     let new = engine.load(&to)?;
-    let plans = data_ast::plan::plan(&old.schema, &new.schema)?;
+    let plans = data_ast::plan::plan_with(&old.schema, &new.schema, engine.plan_options())?;
     Ok((old.schema, new.schema, plans.forward))
 }
 
@@ -268,7 +268,19 @@ pub fn approve(args: ApproveArgs, project: &Path) -> anyhow::Result<ExitCode> {
     if args.name.trim().is_empty() || args.reason.trim().is_empty() {
         usage("an approval needs --name and a written --reason");
     }
-    let (_, _, plan) = golden_change(project, args.from.as_deref(), args.to.as_deref())?;
+    // For a deployment environment, the plan approved is the one `data align` will run: from
+    // the environment's deployed tag to HEAD. Otherwise the golden change (HEAD -> work tree).
+    let deploying = args.from.is_none()
+        && args.to.is_none()
+        && data_core::Project::open(project)
+            .and_then(|p| p.environments())
+            .is_ok_and(|envs| envs.contains(&args.environment));
+    let plan = if deploying {
+        let pending = data_core::Project::open(project)?.pending(&args.environment, None)?;
+        pending.diff.plans.forward
+    } else {
+        golden_change(project, args.from.as_deref(), args.to.as_deref())?.2
+    };
     let approval = data_rules::Approval {
         timestamp: audit::now_rfc3339(),
         plan: plan.hash(),

@@ -153,10 +153,59 @@ fn automate_test_promote_align_then_rollback() {
         s.repo.path().join(".data/junit.xml").to_str().unwrap(),
     ]);
     s.ok(&["promote", "dev"]);
-    s.ok(&["align", "dev"]);
+    // Release 2 renames and drops: the Prime Directive stops it until each is accepted.
+    let stopped = s.data(&["align", "dev"]);
+    assert_eq!(stopped.status.and_then(|c| c.code()), Some(1));
+    assert!(
+        stopped.stderr.contains("BLOCKED  prime directive"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(
+        stopped.stderr.contains("renaming-table on app.org_members"),
+        "{}",
+        stopped.stderr
+    );
+    let no_reason = s.data(&["align", "dev", "--override", "renaming-table"]);
+    assert!(
+        no_reason.stderr.contains("needs a written reason"),
+        "{}",
+        no_reason.stderr
+    );
+    s.ok(&[
+        "align",
+        "dev",
+        "--override",
+        "renaming-table",
+        "--override",
+        "renaming-column",
+        "--override",
+        "dropping-column",
+        "--override-reason",
+        "release 2 ships with the app version that uses the new names",
+    ]);
+    let audit = std::fs::read_to_string(s.repo.path().join(".data/audit.jsonl")).unwrap();
+    assert_eq!(audit.lines().count(), 3, "{audit}");
     assert_same(s.dump(), built_from("supabase-app", "deploy_cycle_v2"));
 
-    let rolled = s.data(&["rollback", "dev"]);
+    let rolled = s.data(&[
+        "rollback",
+        "dev",
+        "--override",
+        "renaming-table",
+        "--override",
+        "renaming-column",
+        "--override",
+        "dropping-column",
+        "--override",
+        "dropping-table",
+        "--override",
+        "column-type-change-rewrites",
+        "--override",
+        "enum-value-removed",
+        "--override-reason",
+        "rolling release 2 back",
+    ]);
     assert!(rolled.success(), "{}\n{}", rolled.stdout, rolled.stderr);
     assert!(rolled.stderr.contains("data loss:"), "{}", rolled.stderr);
     assert_same(s.dump(), built_from("supabase-app-v1", "deploy_cycle_v1b"));
@@ -178,6 +227,14 @@ fn gates_stop_a_deployment_before_it_touches_the_database() {
         "DATA_TEST_DEPLOY_GATES_URL",
         "[environments.prod]\nurl_env = \"DATA_TEST_DEPLOY_GATES_URL\"\nprotected = true\nbranch = \"main\"\n",
     );
+    // Deploy windows depend on the clock: this test must not fail on Friday afternoons.
+    std::fs::write(
+        s.repo.path().join(".data-prime-directive.yml"),
+        "environments:\n  prod:\n    no_migrations_on_friday_after_3pm: false\n",
+    )
+    .unwrap();
+    s.repo.git(&["add", "-A"]);
+    s.repo.git(&["commit", "-q", "-m", "rules"]);
     let before = s.dump();
     // A dirty working tree.
     std::fs::write(
@@ -211,6 +268,31 @@ fn gates_stop_a_deployment_before_it_touches_the_database() {
     assert_eq!(no_reason.status.and_then(|c| c.code()), Some(2));
     s.ok(&["test", "prod"]);
     s.ok(&["promote", "prod"]);
+    // Production needs two approvals of exactly this plan.
+    let unapproved = s.data(&["align", "prod", "--ci", "--reason", "release train 42"]);
+    assert!(
+        unapproved.stderr.contains("0 of 2 approvals"),
+        "{}",
+        unapproved.stderr
+    );
+    s.ok(&[
+        "approve",
+        "--env",
+        "prod",
+        "--name",
+        "Ada",
+        "--reason",
+        "reviewed in PR 7",
+    ]);
+    s.ok(&[
+        "approve",
+        "--env",
+        "prod",
+        "--name",
+        "Linus",
+        "--reason",
+        "reviewed in PR 7",
+    ]);
     let ci = s.ok(&["align", "prod", "--ci", "--reason", "release train 42"]);
     assert!(ci.contains("recorded as data/prod/"), "{ci}");
     let record: serde_json::Value =

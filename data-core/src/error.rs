@@ -64,6 +64,9 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(data::gate))]
     Gate(String),
+    /// The Prime Directive config or audit log could not be read or written.
+    #[error(transparent)]
+    Rules(#[from] data_rules::Error),
     /// Talking to PostgreSQL failed.
     #[error(transparent)]
     Exec(#[from] data_exec::Error),

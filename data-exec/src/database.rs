@@ -104,6 +104,28 @@ impl Database {
         )
     }
 
+    /// PostgreSQL's row estimates (`pg_class.reltuples`) of every table: (schema, table, rows).
+    /// A table never analysed reports `None` rather than a guess.
+    pub fn row_estimates(&self) -> Result<Vec<(String, String, Option<u64>)>> {
+        self.runtime.block_on(async {
+            let mut conn = self.connect().await?;
+            let rows: Vec<(String, String, f32)> = sqlx::query_as(
+                "SELECT n.nspname::text, c.relname::text, c.reltuples FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('r', 'p') \
+                 AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|e| self.sql(e))?;
+            let _ = conn.close().await;
+            Ok(rows
+                .into_iter()
+                .map(|(s, t, n)| (s, t, (n >= 0.0).then_some(n as u64)))
+                .collect())
+        })
+    }
+
     /// Stores the git tag written for ledger row `id`.
     pub fn set_tag(&self, id: i64, tag: &str) -> Result<()> {
         self.runtime.block_on(async {

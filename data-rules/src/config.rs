@@ -45,17 +45,17 @@ time_zone: UTC
 rules:
   prefer-timestamptz: error
 
-# The seed's own policies.
-never_drop_tables_with_data: true
-always_backup_before_destructive: true
-no_migrations_on_friday_after_3pm: true
-require_two_approvals_for_production: true
 maximum_migration_duration: 60s
 
-# Per environment: the same keys, winning over the ones above.
+# Per environment: the same keys, winning over the ones above. The seed's own policies
+# guard protected environments by default; they are spelled out here.
 environments:
   prod:
     protected: true
+    never_drop_tables_with_data: true
+    always_backup_before_destructive: true
+    no_migrations_on_friday_after_3pm: true
+    require_two_approvals_for_production: true
 
 # Findings let through on purpose; the reason is required and audited.
 overrides: []
@@ -357,7 +357,9 @@ impl DirectiveConfig {
         if let Some(e) = env {
             rules.extend(e.rules.clone());
         }
-        let no_friday = pick_bool(|l| l.no_migrations_on_friday_after_3pm).unwrap_or(true);
+        // The seed's deploy-time policies guard protected environments unless configured
+        // otherwise: a development database is not frozen on Friday afternoons.
+        let no_friday = pick_bool(|l| l.no_migrations_on_friday_after_3pm).unwrap_or(protected);
         let freeze = match env
             .and_then(|e| e.deploy_freeze.clone())
             .or_else(|| base.deploy_freeze.clone())
@@ -389,9 +391,9 @@ impl DirectiveConfig {
                 .unwrap_or(chrono_tz::UTC),
             rules,
             never_drop_tables_with_data: pick_bool(|l| l.never_drop_tables_with_data)
-                .unwrap_or(true),
+                .unwrap_or(protected),
             always_backup_before_destructive: pick_bool(|l| l.always_backup_before_destructive)
-                .unwrap_or(true),
+                .unwrap_or(protected),
             freeze,
             required_approvals: required,
             maximum_migration_duration: Some(
@@ -553,6 +555,9 @@ mod tests {
         assert!(!dev.protected);
         assert_eq!(dev.required_approvals, 0);
         assert_eq!(dev.rules.get("prefer-timestamptz"), Some(&RuleSetting::Off));
-        assert_eq!(dev.freeze.len(), 1);
+        // The seed's deploy-time policies guard protected environments by default.
+        assert_eq!(dev.freeze.len(), 0);
+        assert_eq!(prod.freeze.len(), 1);
+        assert!(!dev.always_backup_before_destructive && prod.always_backup_before_destructive);
     }
 }

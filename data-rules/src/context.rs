@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::finding::Location;
 use chrono::{DateTime, Utc};
 use data_ast::model::{Column, QName, Schema, Table};
-use data_ast::plan::{Operation, Plan};
+use data_ast::plan::{ObjectKind, OpKind, Operation, Plan};
 use pg_query::NodeEnum;
 use std::collections::BTreeMap;
 
@@ -109,6 +109,10 @@ impl Context<'_> {
     pub fn table_exists_before(&self, table: &QName, at: usize) -> bool {
         match self.mode {
             Mode::Change => {
+                // Dropped and created again earlier in the plan: a fresh, empty relation.
+                if self.relation_op_before(table, at, OpKind::Create) {
+                    return false;
+                }
                 self.old.tables.contains_key(table)
                     || self.old.views.contains_key(table)
                     || self
@@ -120,6 +124,30 @@ impl Context<'_> {
             }
             Mode::Files => self.created.get(table).is_none_or(|i| *i >= at),
         }
+    }
+
+    /// Whether the plan drops the relation `table` (change mode).
+    pub fn relation_dropped(&self, table: &QName) -> bool {
+        self.relation_op_before(table, usize::MAX, OpKind::Drop)
+    }
+
+    /// Whether an operation of `kind` on the table, view or materialized view `table` comes
+    /// before statement `at`.
+    fn relation_op_before(&self, table: &QName, at: usize, kind: OpKind) -> bool {
+        let identity = table.to_string();
+        self.before(at).iter().filter_map(|s| s.op).any(|op| {
+            op.kind == kind
+                && matches!(
+                    op.object,
+                    ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView
+                )
+                && op.identity == identity
+        })
+    }
+
+    /// The table an index of the old schema belongs to (change mode).
+    pub fn old_index_table(&self, index: &QName) -> Option<&QName> {
+        self.old.indexes.get(index).map(|i| &i.table)
     }
 
     /// Whether index `name` existed before statement `at` (see [`Self::table_exists_before`]).

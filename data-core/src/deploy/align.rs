@@ -36,6 +36,10 @@ pub struct AlignOptions {
     pub accept_drift: Option<String>,
     /// Who deploys (default: git's identity).
     pub operator: Option<String>,
+    /// Rule findings let through, each with its reason (audited).
+    pub rule_overrides: Vec<data_rules::Override>,
+    /// A backup was taken before this deployment (for `always_backup_before_destructive`).
+    pub backup_taken: bool,
 }
 
 /// What `align` or `rollback` did.
@@ -150,6 +154,14 @@ impl Project {
                 reason: reason.clone(),
             });
         }
+        let database = Database::new(&url)?;
+        let (rules_gate, applied) = self.gate_rules(env, &pending, options, &database)?;
+        gates.push(rules_gate);
+        overrides.extend(applied.iter().map(|a| Override {
+            rule: a.rule.clone(),
+            object: a.object.clone(),
+            reason: a.reason.clone(),
+        }));
         // Drift is checked last: it needs the database and a throwaway server.
         if !gates.iter().any(Gate::blocks) {
             let drift = self.drift_at(env, &url)?;
@@ -219,7 +231,15 @@ impl Project {
             statement_timeout: pending.diff.plans.forward.options.statement_timeout.clone(),
             lock_wait: Duration::from_secs(self.config().deploy.lock_wait_seconds),
         };
-        let database = Database::new(&url)?;
+        if !applied.is_empty() {
+            data_rules::audit::record_overrides(
+                self.dir(),
+                &applied,
+                &operator,
+                &pending.plan_hash(),
+                env,
+            )?;
+        }
         let outcome = database.apply_with_progress(&request, progress);
         let (result, ledger_id) = match outcome {
             Ok(r) => (Outcome::Succeeded, Some(r.ledger_id)),

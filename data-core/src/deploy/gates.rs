@@ -175,3 +175,81 @@ impl Project {
         })
     }
 }
+
+impl Project {
+    /// The Prime Directive on the plan as it will run (`Judge::Plan`: hazards the online-safe
+    /// plan mitigates pass), with this environment's settings, approvals, the live database's
+    /// row estimates and the overrides given. Returns the overrides that accepted findings.
+    pub(crate) fn gate_rules(
+        &self,
+        env: &str,
+        pending: &Pending,
+        options: &super::AlignOptions,
+        database: &data_exec::Database,
+    ) -> Result<(Gate, Vec<data_rules::AppliedOverride>)> {
+        use data_rules::{audit, DirectiveConfig, Judge, Options};
+        let old = self.engine().load(&self.at(pending.from_commit()))?;
+        let new = self.engine().load(&self.at(Some(&pending.to.id)))?;
+        let config = DirectiveConfig::load(self.dir())?;
+        let mut rows = data_rules::context::RowEstimates::new();
+        // Unknown row counts stay unknown (protected environments then block drops).
+        if let Ok(estimates) = database.row_estimates() {
+            for (schema, table, n) in estimates {
+                if let Some(n) = n {
+                    rows.insert(data_ast::model::QName::new(&schema, &table), n);
+                }
+            }
+        }
+        let opts = Options {
+            settings: config.settings(env),
+            environment: env.to_string(),
+            environment_given: true,
+            judge: Judge::Plan,
+            rows,
+            approvals: audit::load_approvals(self.dir())?,
+            now: chrono::Utc::now(),
+            overrides: options.rule_overrides.clone(),
+            backup_taken: options.backup_taken,
+        };
+        let report =
+            data_rules::lint_change(&old.schema, &new.schema, &pending.diff.plans.forward, &opts);
+        let errors: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.level == data_rules::Level::Error)
+            .map(|f| format!("{} on {}: {}", f.rule, f.object, f.message))
+            .collect();
+        let gate = if errors.is_empty() {
+            let accepted = report.overrides_applied.len();
+            let (_, warnings, _) = report.counts();
+            let detail = format!(
+                "{warnings} warning(s), {accepted} finding(s) accepted with a reason; see `data lint --env {env} --judge plan`"
+            );
+            if accepted > 0 {
+                let reasons: Vec<String> = report
+                    .overrides_applied
+                    .iter()
+                    .map(|o| format!("{}: {}", o.rule, o.reason))
+                    .collect();
+                Gate::new(
+                    "prime directive",
+                    GateStatus::Accepted(reasons.join("; ")),
+                    detail,
+                )
+            } else {
+                Gate::new("prime directive", GateStatus::Passed, detail)
+            }
+        } else {
+            Gate::new(
+                "prime directive",
+                GateStatus::Failed,
+                format!(
+                    "{} error(s): {}; fix the change or pass --override RULE --reason \"...\"",
+                    errors.len(),
+                    errors.join("; ")
+                ),
+            )
+        };
+        Ok((gate, report.overrides_applied))
+    }
+}

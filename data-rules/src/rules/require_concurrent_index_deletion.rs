@@ -32,6 +32,13 @@ impl Rule for RequireConcurrentIndexDeletion {
             if !cx.index_exists_before(&name, s.index) {
                 continue;
             }
+            // The index goes with a relation the plan drops anyway.
+            if cx
+                .old_index_table(&name)
+                .is_some_and(|t| cx.relation_dropped(t))
+            {
+                continue;
+            }
             out.add(
                 &Self::META,
                 Some(s),
