@@ -10,7 +10,7 @@ crate::rule!(RequireLockTimeout {
     explanation: "A DDL statement waiting for its lock blocks every later query on the table, even ones it would not conflict with, for as long as the oldest running transaction lasts. With lock_timeout set, the migration gives up after a few seconds and can be retried, instead of taking the application down.",
     bad: "ALTER TABLE orders ADD COLUMN note text;",
     good: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;",
-    remedy: "In migration files: SET lock_timeout (a few seconds) before the first DDL. For golden changes: set lock_timeout in .data-prime-directive.yml; the deploy applies it.",
+    remedy: "In migration files: SET lock_timeout (a few seconds) before the first DDL. For golden changes: set lock_timeout under [plan] in data.toml (default 5s); every transaction of the plan and the deploy set it.",
 });
 
 impl Rule for RequireLockTimeout {
@@ -22,7 +22,8 @@ impl Rule for RequireLockTimeout {
         timeout_check(
             &Self::META,
             "lock_timeout",
-            cx.settings.lock_timeout.is_some(),
+            cx.settings.lock_timeout.is_some()
+                || cx.plan.is_some_and(|p| p.options.lock_timeout.is_some()),
             cx,
             out,
         );
@@ -58,7 +59,7 @@ pub(crate) fn timeout_check(
         if !ok {
             let message = match cx.mode {
                 Mode::Files => format!("{table} is locked with no {setting} set before: a blocked lock queue can take the application down"),
-                Mode::Change => format!("{table} is locked and no {setting} is configured in .data-prime-directive.yml for this environment"),
+                Mode::Change => format!("{table} is locked and no {setting} is configured (data.toml [plan] or .data-prime-directive.yml)"),
             };
             out.add(meta, Some(s), table.to_string(), message);
         }

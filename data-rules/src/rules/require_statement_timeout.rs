@@ -10,7 +10,7 @@ crate::rule!(RequireStatementTimeout {
     explanation: "A statement that scans or rewrites a table for longer than expected keeps its lock the whole time. statement_timeout bounds that: the statement is cancelled and the transaction rolls back instead of blocking the application for an hour.",
     bad: "ALTER TABLE orders ALTER COLUMN qty TYPE bigint;",
     good: "SET statement_timeout = '60s';\nALTER TABLE orders ALTER COLUMN qty TYPE bigint;",
-    remedy: "In migration files: SET statement_timeout before the first DDL. For golden changes: set statement_timeout in .data-prime-directive.yml; the deploy applies it.",
+    remedy: "In migration files: SET statement_timeout before the first DDL. For golden changes: set statement_timeout under [plan] in data.toml; every transaction of the plan and the deploy set it.",
 });
 
 impl Rule for RequireStatementTimeout {
@@ -22,7 +22,10 @@ impl Rule for RequireStatementTimeout {
         super::require_lock_timeout::timeout_check(
             &Self::META,
             "statement_timeout",
-            cx.settings.statement_timeout.is_some(),
+            cx.settings.statement_timeout.is_some()
+                || cx
+                    .plan
+                    .is_some_and(|p| p.options.statement_timeout.is_some()),
             cx,
             out,
         );
