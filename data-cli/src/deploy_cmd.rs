@@ -257,6 +257,13 @@ fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions>
     } else {
         Confirmation::None
     };
+    if args
+        .accept_drift
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        anyhow::bail!("--accept-drift needs a written reason");
+    }
     let reason = args.override_reason.as_deref().map(str::trim).unwrap_or("");
     if !args.overrides.is_empty() && reason.is_empty() {
         anyhow::bail!(
@@ -303,6 +310,15 @@ fn finish(report: &AlignReport, dry_run: bool) -> ExitCode {
         }
     }
     let plan = &report.pending.diff;
+    if dry_run {
+        out!("{}", plan.render(RenderFormat::Sql, false));
+        if report.blocked() {
+            eprintln!("dry run: nothing was changed; a gate would block the deployment");
+            return ExitCode::from(1);
+        }
+        eprintln!("dry run: nothing was changed");
+        return ExitCode::SUCCESS;
+    }
     if report.blocked() {
         eprintln!("nothing was changed: a gate blocked the deployment");
         return ExitCode::from(1);
@@ -313,11 +329,6 @@ fn finish(report: &AlignReport, dry_run: bool) -> ExitCode {
             report.pending.environment,
             report.pending.to.short_id()
         );
-        return ExitCode::SUCCESS;
-    }
-    if dry_run {
-        out!("{}", plan.render(RenderFormat::Sql, false));
-        eprintln!("dry run: nothing was changed");
         return ExitCode::SUCCESS;
     }
     match (&report.deployment, &report.error) {

@@ -263,6 +263,20 @@ fn gates_stop_a_deployment_before_it_touches_the_database() {
     );
     std::fs::remove_file(s.repo.path().join("sql/tables/scratch.sql")).unwrap();
     assert_eq!(s.dump(), before);
+    // A dry run shows the plan and the gates, and changes nothing.
+    let dry = s.data(&["align", "prod", "--dry-run"]);
+    assert_eq!(dry.status.and_then(|c| c.code()), Some(1));
+    assert!(
+        dry.stdout.contains("-- data migration plan"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stderr.contains("dry run: nothing was changed"),
+        "{}",
+        dry.stderr
+    );
+    assert_eq!(s.dump(), before);
     // A non-interactive run of a protected environment needs a reason.
     let no_reason = s.data(&["align", "prod", "--ci"]);
     assert_eq!(no_reason.status.and_then(|c| c.code()), Some(2));
