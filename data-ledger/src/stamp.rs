@@ -45,6 +45,12 @@ impl TagName {
         if parts.next().is_some() || year.len() != 4 || day.len() != 3 || time.len() != 6 {
             return None;
         }
+        if ![year, day, time]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
         let date = NaiveDate::from_yo_opt(year.parse().ok()?, day.parse().ok()?)?;
         let time = NaiveTime::from_hms_opt(
             time[0..2].parse().ok()?,
@@ -135,6 +141,8 @@ mod tests {
         assert_eq!(TagName::parse("data/prod/latest"), None);
         assert_eq!(TagName::parse("data/prod/2026.400.000000"), None);
         assert_eq!(TagName::parse("data/prod/2026.034.040506-1"), None);
+        assert_eq!(TagName::parse("data/prod/2026.034.0é0506"), None);
+        assert_eq!(TagName::parse("data/prod/2026.034.+40506"), None);
         assert!(TagName::new("pro d", Utc::now(), 1).is_err());
         assert!(TagName::new("", Utc::now(), 1).is_err());
         assert!(TagName::new("-x", Utc::now(), 1).is_err());
