@@ -19,29 +19,6 @@ impl Rule for DroppingTable {
     }
 
     fn check_statement(&self, s: &Stmt<'_>, _cx: &Context<'_>, out: &mut Findings) {
-        let NodeEnum::DropStmt(d) = &s.node else {
-            return;
-        };
-        if d.remove_type != ObjectType::ObjectTable as i32 {
-            return;
-        }
-        for name in drop_names(&d.objects) {
-            let name = if name.schema.is_empty() {
-                name.name.clone()
-            } else {
-                name.to_string()
-            };
-            let cascade = if d.behavior == DropBehavior::DropCascade as i32 {
-                " with CASCADE (dependent objects go too)"
-            } else {
-                ""
-            };
-            out.add(
-                &Self::META,
-                Some(s),
-                name.clone(),
-                format!("table {name} is dropped{cascade}: this cannot be undone by a rollback"),
-            );
-        }
+        report_drops(&Self::META, s, ObjectType::ObjectTable, "table", out);
     }
 }

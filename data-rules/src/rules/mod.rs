@@ -74,6 +74,41 @@ pub(crate) mod prelude {
     };
     pub use pg_query::NodeEnum;
 
+    /// Reports every object a `DROP <kind>` statement names as dropped for good (shared by the
+    /// table, type and schema drop rules, which differ only in the object kind).
+    pub fn report_drops(
+        meta: &'static RuleMeta,
+        s: &Stmt<'_>,
+        kind: ObjectType,
+        noun: &str,
+        out: &mut Findings,
+    ) {
+        let NodeEnum::DropStmt(d) = &s.node else {
+            return;
+        };
+        if d.remove_type != kind as i32 {
+            return;
+        }
+        let cascade = if d.behavior == DropBehavior::DropCascade as i32 {
+            " with CASCADE (dependent objects go too)"
+        } else {
+            ""
+        };
+        for name in drop_names(&d.objects) {
+            let name = if name.schema.is_empty() {
+                name.name.clone()
+            } else {
+                name.to_string()
+            };
+            out.add(
+                meta,
+                Some(s),
+                name.clone(),
+                format!("{noun} {name} is dropped{cascade}: this cannot be undone by a rollback"),
+            );
+        }
+    }
+
     /// A finding location from a model origin (none for synthesised objects).
     pub fn origin_location(o: &data_ast::Origin) -> Option<Location> {
         (o.line > 0).then(|| Location {
