@@ -101,6 +101,15 @@ impl<R: SourceReader> Engine<R> {
 
     /// Plans the migration from `from` to `to` and its rollback.
     pub fn diff(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
+        Ok(self.diff_models(from, to)?.0)
+    }
+
+    /// [`Engine::diff`], also returning both models (old, new) for callers that judge them.
+    pub fn diff_models(
+        &self,
+        from: &SchemaSource,
+        to: &SchemaSource,
+    ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
         let old = self.load(from)?;
         let new = self.load(to)?;
         let plans = plan::plan_with(&old.schema, &new.schema, &self.plan_options)?;
@@ -111,7 +120,7 @@ impl<R: SourceReader> Engine<R> {
             .filter(|d| d.severity >= Severity::Warning)
             .collect();
         diagnostics.dedup();
-        Ok(Diff {
+        let diff = Diff {
             plans,
             header: PlanHeader {
                 from: from.label(),
@@ -119,7 +128,8 @@ impl<R: SourceReader> Engine<R> {
                 tool_version: crate::VERSION.to_string(),
             },
             diagnostics,
-        })
+        };
+        Ok((diff, old.schema, new.schema))
     }
 
     /// The whole schema of `source` as one dependency-ordered SQL script for an empty database,

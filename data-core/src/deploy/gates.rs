@@ -188,8 +188,6 @@ impl Project {
         database: &data_exec::Database,
     ) -> Result<(Gate, Vec<data_rules::AppliedOverride>)> {
         use data_rules::{audit, DirectiveConfig, Judge, Options};
-        let old = self.engine().load(&self.at(pending.from_commit()))?;
-        let new = self.engine().load(&self.at(Some(&pending.to.id)))?;
         let config = DirectiveConfig::load(self.dir())?;
         let mut rows = data_rules::context::RowEstimates::new();
         // Unknown row counts stay unknown (protected environments then block drops).
@@ -211,8 +209,12 @@ impl Project {
             overrides: options.rule_overrides.clone(),
             backup_taken: options.backup_taken,
         };
-        let report =
-            data_rules::lint_change(&old.schema, &new.schema, &pending.diff.plans.forward, &opts);
+        let report = data_rules::lint_change(
+            &pending.old,
+            &pending.new,
+            &pending.diff.plans.forward,
+            &opts,
+        );
         let errors: Vec<String> = report
             .findings
             .iter()

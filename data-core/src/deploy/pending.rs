@@ -4,6 +4,7 @@
 use crate::engine::Diff;
 use crate::error::Result;
 use crate::project::{changes_of, Project};
+use data_ast::model::Schema;
 use data_exec::Step;
 use data_ledger::{Change, CommitInfo, Deployment};
 
@@ -20,6 +21,10 @@ pub struct Pending {
     pub diff: Diff,
     /// Object-level changes of the forward plan.
     pub changes: Vec<Change>,
+    /// The deployed schema (empty when nothing is deployed).
+    pub old: Schema,
+    /// The schema being deployed.
+    pub new: Schema,
 }
 
 impl Pending {
@@ -61,9 +66,9 @@ impl Project {
         let deployed = ledger.current(env)?;
         let target = ledger.repo().commit(target)?;
         let current = deployed.as_ref().map(|d| d.commit.clone());
-        let mut diff = self
+        let (mut diff, target_schema, current_schema) = self
             .engine()
-            .diff(&self.at(Some(&target.id)), &self.at(current.as_deref()))?;
+            .diff_models(&self.at(Some(&target.id)), &self.at(current.as_deref()))?;
         std::mem::swap(&mut diff.plans.forward, &mut diff.plans.rollback);
         diff.header.from = match &deployed {
             Some(d) => format!("{} (commit {})", d.tag, &d.commit[..10.min(d.commit.len())]),
@@ -77,6 +82,8 @@ impl Project {
             to: target,
             diff,
             changes,
+            old: current_schema,
+            new: target_schema,
         })
     }
 
@@ -86,7 +93,7 @@ impl Project {
         let ledger = self.ledger()?;
         let deployed = ledger.current(env)?;
         let to = ledger.repo().commit(to.unwrap_or("HEAD"))?;
-        let mut diff = self.engine().diff(
+        let (mut diff, old, new) = self.engine().diff_models(
             &self.at(deployed.as_ref().map(|d| d.commit.as_str())),
             &self.at(Some(&to.id)),
         )?;
@@ -102,6 +109,8 @@ impl Project {
             to,
             diff,
             changes,
+            old,
+            new,
         })
     }
 }
