@@ -2,6 +2,7 @@
 //! migration plan with its rollback. Pure: this crate does no I/O.
 
 pub mod build;
+pub mod equivalence;
 pub mod error;
 pub mod expr;
 pub mod model;

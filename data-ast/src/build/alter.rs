@@ -5,7 +5,7 @@ use super::objects::role_names;
 use super::table::{def_elem_text, normalize_default, partition_bound_sql, PendingConstraint};
 use super::Stmt;
 use crate::expr::{self, string_of};
-use crate::model::{ConstraintKind, TypeKind};
+use crate::model::{ConstraintKind, QName, TypeKind};
 use crate::typename;
 use pg_query::protobuf::{self, AlterTableType as At, ConstrType};
 use pg_query::NodeEnum;
@@ -55,6 +55,30 @@ impl Builder {
         self.schema.tables.insert(name, table);
     }
 
+    /// The column `name` as declared by one of `table`'s parents (through INHERITS, nearest
+    /// first), when the table does not declare it itself.
+    fn inherited_column(
+        &self,
+        table: &crate::model::Table,
+        name: &str,
+    ) -> Option<crate::model::Column> {
+        let mut pending: Vec<QName> = table.inherits.clone();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(parent) = pending.pop() {
+            if !seen.insert(parent.clone()) {
+                continue;
+            }
+            let Some(t) = self.schema.tables.get(&parent) else {
+                continue;
+            };
+            if let Some(c) = t.column(name) {
+                return Some(c.clone());
+            }
+            pending.extend(t.inherits.iter().cloned());
+        }
+        None
+    }
+
     fn alter_table_cmd(
         &mut self,
         st: &Stmt,
@@ -97,15 +121,28 @@ impl Builder {
                 }
                 self.add_constraints(st, table, pending, false);
             }
-            At::AtColumnDefault => match column_index {
-                Some(i) => {
-                    table.columns[i].default = cmd
-                        .def
-                        .as_deref()
-                        .map(|d| normalize_default(expr::render(d)))
+            At::AtColumnDefault => {
+                let default = cmd
+                    .def
+                    .as_deref()
+                    .map(|d| normalize_default(expr::render(d)));
+                match column_index {
+                    Some(i) => table.columns[i].default = default,
+                    None => match self.inherited_column(table, &cmd.name) {
+                        // pg_dump repeats a parent's default on every child that inherits it.
+                        Some(parent) if parent.default == default => {}
+                        Some(_) => self.warn(
+                            st,
+                            origin,
+                            format!(
+                                "a default of {}'s inherited column \"{}\" that differs from its parent's is not modelled; it is not planned",
+                                table.name, cmd.name
+                            ),
+                        ),
+                        None => missing_column(self, &cmd.name),
+                    },
                 }
-                None => missing_column(self, &cmd.name),
-            },
+            }
             At::AtDropNotNull | At::AtSetNotNull => match column_index {
                 Some(i) => table.columns[i].not_null = subtype == At::AtSetNotNull,
                 None => missing_column(self, &cmd.name),

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use context::Builder;
+pub(crate) use objects::function_signature;
 pub use table::identity_option_text;
 
 /// A sequence of data type `ty` with every option at its default (for identity columns).

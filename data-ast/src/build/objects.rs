@@ -323,7 +323,6 @@ impl Builder {
         let name = qname_of_list(&s.funcname);
         let mut args = Vec::new();
         let mut deps = Vec::new();
-        let mut signature = Vec::new();
         for p in &s.parameters {
             let Some(NodeEnum::FunctionParameter(fp)) = &p.node else {
                 continue;
@@ -344,21 +343,12 @@ impl Builder {
             ) {
                 args.push(ty.sql.clone());
             }
-            let default = fp
-                .defexpr
-                .as_deref()
-                .map(|d| expr::render(d).sql)
-                .unwrap_or_default();
-            signature.push(format!("{:?} {} {} {}", mode, fp.name, ty.sql, default));
         }
         let ret = s.return_type.as_ref().map(typename::type_ref);
-        if let Some(u) = ret.as_ref().and_then(|r| r.user_type.clone()) {
+        if let Some(u) = ret.and_then(|r| r.user_type) {
             deps.push(Dep::Type(u));
         }
-        signature.push(format!(
-            "returns {}",
-            ret.map(|r| r.sql).unwrap_or_default()
-        ));
+        let signature = function_signature(s);
         let id = FuncId {
             name: name.clone(),
             args,
@@ -400,7 +390,7 @@ impl Builder {
                     id,
                     is_procedure: s.is_procedure,
                     create_sql,
-                    signature: signature.join("; "),
+                    signature,
                     deps,
                     comment: None,
                     renamed_from,
@@ -442,8 +432,13 @@ impl Builder {
         let name = qname(rv);
         let mut node = s.clone();
         node.if_not_exists = false;
-        if let Some(r) = node.into.as_mut().and_then(|i| i.rel.as_mut()) {
-            r.schemaname = name.schema.clone();
+        if let Some(into) = node.into.as_mut() {
+            // `WITH NO DATA` (as pg_dump writes it) says when to fill the view, not what it
+            // is: plans create materialized views filled.
+            into.skip_data = false;
+            if let Some(r) = into.rel.as_mut() {
+                r.schemaname = name.schema.clone();
+            }
         }
         let create_sql = self.deparse(st, &NodeEnum::CreateTableAsStmt(Box::new(node)));
         let deps = query_deps(s.query.as_deref());
@@ -804,4 +799,36 @@ fn mentioned_columns<'c>(sql: &str, columns: impl Iterator<Item = &'c str>) -> V
         .filter(|c| tokens.contains(*c))
         .map(str::to_string)
         .collect()
+}
+
+/// What a function's replacement must keep for `CREATE OR REPLACE` to be possible: every
+/// parameter (mode, name, type, default) and the return type.
+pub(crate) fn function_signature(s: &protobuf::CreateFunctionStmt) -> String {
+    let mut signature = Vec::new();
+    for p in &s.parameters {
+        let Some(NodeEnum::FunctionParameter(fp)) = &p.node else {
+            continue;
+        };
+        let Some(tn) = &fp.arg_type else { continue };
+        let ty = typename::type_ref(tn);
+        // A parameter written without a mode is IN.
+        let mode = match protobuf::FunctionParameterMode::try_from(fp.mode) {
+            Ok(protobuf::FunctionParameterMode::FuncParamDefault) | Err(_) => {
+                protobuf::FunctionParameterMode::FuncParamIn
+            }
+            Ok(mode) => mode,
+        };
+        let default = fp
+            .defexpr
+            .as_deref()
+            .map(|d| expr::render(d).sql)
+            .unwrap_or_default();
+        signature.push(format!("{:?} {} {} {}", mode, fp.name, ty.sql, default));
+    }
+    let ret = s.return_type.as_ref().map(typename::type_ref);
+    signature.push(format!(
+        "returns {}",
+        ret.map(|r| r.sql).unwrap_or_default()
+    ));
+    signature.join("; ")
 }

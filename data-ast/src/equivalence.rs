@@ -1,0 +1,717 @@
+//! Comparing schemas modulo the way PostgreSQL prints definitions back.
+//!
+//! A definition read from a live catalog (`pg_get_expr`, `pg_get_viewdef`,
+//! `pg_get_constraintdef`, ...) is the same definition as the golden SQL it was created from,
+//! but printed after PostgreSQL's parse analysis: literals carry the casts their types were
+//! resolved to (`'x'::text`, `(0)::numeric`), `IN (...)` became `= ANY (ARRAY[...])`,
+//! `BETWEEN` became two comparisons, `LIKE` became `~~`, select-list items carry the column
+//! name PostgreSQL figured for them (`count(*) AS count`), single-table queries qualify every
+//! column, and names in `public` are schema-qualified.
+//!
+//! [`comparable`] rewrites every expression and definition of a model into one form in which
+//! those printings coincide, so a golden model and an introspected one compare with the
+//! engine's ordinary diff. The form is only for comparing: plans are always rendered from the
+//! models as written, never from this form.
+//!
+//! The rewrites, applied bottom-up to parse trees:
+//! - a cast of a constant (`'x'::T`, `(0)::numeric`, `'-1'::integer`) becomes the constant; a
+//!   quoted number becomes the number; a cast of an array constructor becomes the array, and
+//!   an empty `ARRAY[]` becomes `'{}'`;
+//! - a cast of a column to `text`, `varchar`, `numeric`, `bigint` or `double precision` (the
+//!   implicit coercions PostgreSQL prints, e.g. of a domain to its base type) is dropped;
+//! - `GROUP BY 1` / `ORDER BY 1` become the select-list expression they point at;
+//! - an index is always on the table with its partitions (`ON ONLY` is dropped), and a
+//!   function parameter without a mode is `IN`;
+//! - `x IN (a, b)` becomes `x = ANY (ARRAY[a, b])`, `NOT IN` becomes `<> ALL (...)`, and
+//!   `x IN (a)` becomes `x = a`;
+//! - `x BETWEEN a AND b` becomes `x >= a AND x <= b` (`NOT BETWEEN`: `x < a OR x > b`);
+//! - `LIKE`/`ILIKE` become the operators `~~`/`~~*` (and their negations);
+//! - nested `AND`s (and `OR`s) are flattened into one list;
+//! - a select-list alias equal to the name PostgreSQL would figure is dropped;
+//! - in a query over one relation, columns qualified by that relation lose the qualifier;
+//! - the schema `public` (and `pg_catalog` on functions) is dropped from names.
+//!
+//! Two definitions that differ only in these ways are treated as equal; a real change (another
+//! constant, another column, another operator) still differs.
+
+use crate::expr;
+use crate::model::{ConstraintKind, Expr, Schema, TypeKind};
+use pg_query::protobuf::{self, a_const::Val, AExprKind, BoolExprType, Node};
+use pg_query::NodeEnum;
+
+/// A copy of `schema` with every expression and definition rewritten into the comparable form
+/// described in the module documentation.
+pub fn comparable(schema: &Schema) -> Schema {
+    comparable_owned(schema.clone())
+}
+
+/// [`comparable`], consuming the model.
+pub fn comparable_owned(schema: Schema) -> Schema {
+    let mut out = schema;
+    for ty in out.types.values_mut() {
+        match &mut ty.kind {
+            TypeKind::Domain {
+                default, checks, ..
+            } => {
+                comparable_opt(default);
+                checks.values_mut().for_each(comparable_in_place);
+            }
+            TypeKind::Range { create_sql } => *create_sql = comparable_range(create_sql),
+            TypeKind::Enum { .. } | TypeKind::Composite { .. } => {}
+        }
+    }
+    for table in out.tables.values_mut() {
+        for column in &mut table.columns {
+            comparable_opt(&mut column.default);
+            comparable_opt(&mut column.generated);
+        }
+        for constraint in table.constraints.values_mut() {
+            if let ConstraintKind::Check { expr } = &mut constraint.kind {
+                comparable_in_place(expr);
+            }
+        }
+    }
+    for view in out.views.values_mut() {
+        view.create_sql = comparable_statement(&view.create_sql);
+    }
+    for function in out.functions.values_mut() {
+        function.create_sql = comparable_statement(&function.create_sql);
+        if let Ok(stmts) = crate::parse::parse_text(&function.create_sql) {
+            if let [NodeEnum::CreateFunctionStmt(f)] = stmts.as_slice() {
+                function.signature = crate::build::function_signature(f);
+            }
+        }
+    }
+    for index in out.indexes.values_mut() {
+        index.create_sql = comparable_statement(&index.create_sql);
+    }
+    for trigger in out.triggers.values_mut() {
+        trigger.create_sql = comparable_statement(&trigger.create_sql);
+    }
+    for policy in out.policies.values_mut() {
+        comparable_opt(&mut policy.using);
+        comparable_opt(&mut policy.check);
+    }
+    out
+}
+
+/// A range type's statement without `multirange_type_name` when that is the default name
+/// (`<range>_multirange`, as pg_dump writes it).
+fn comparable_range(sql: &str) -> String {
+    let Ok(stmts) = crate::parse::parse_text(sql) else {
+        return sql.to_string();
+    };
+    let [NodeEnum::CreateRangeStmt(range)] = stmts.as_slice() else {
+        return comparable_statement(sql);
+    };
+    let mut range = range.clone();
+    let default_name = range
+        .type_name
+        .last()
+        .and_then(expr::string_of)
+        .map(|n| format!("{n}_multirange"));
+    range.params.retain(|p| match &p.node {
+        Some(NodeEnum::DefElem(d)) if d.defname == "multirange_type_name" => {
+            let named = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(NodeEnum::TypeName(tn)) => tn.names.last().and_then(expr::string_of),
+                Some(NodeEnum::List(l)) => l.items.last().and_then(expr::string_of),
+                _ => None,
+            };
+            named != default_name
+        }
+        _ => true,
+    });
+    comparable_statement(
+        &expr::deparse_stmt(&NodeEnum::CreateRangeStmt(range)).unwrap_or_else(|_| sql.into()),
+    )
+}
+
+fn comparable_opt(expr: &mut Option<Expr>) {
+    if let Some(e) = expr {
+        comparable_in_place(e);
+    }
+}
+
+fn comparable_in_place(e: &mut Expr) {
+    *e = comparable_expr(e);
+}
+
+/// The comparable form of one expression (its dependencies recomputed from that form). An
+/// expression that does not parse is returned unchanged.
+pub fn comparable_expr(e: &Expr) -> Expr {
+    let Ok(stmts) = crate::parse::parse_text(&format!("SELECT {}", e.sql)) else {
+        return e.clone();
+    };
+    let [NodeEnum::SelectStmt(select)] = stmts.as_slice() else {
+        return e.clone();
+    };
+    let [Node {
+        node: Some(NodeEnum::ResTarget(target)),
+    }] = select.target_list.as_slice()
+    else {
+        return e.clone();
+    };
+    let Some(mut value) = target.val.as_deref().cloned() else {
+        return e.clone();
+    };
+    walk(&mut value, None);
+    expr::render(&value)
+}
+
+/// The comparable form of one statement, deparsed by libpg_query. A statement that does not
+/// parse is returned unchanged.
+pub fn comparable_statement(sql: &str) -> String {
+    let Ok(stmts) = crate::parse::parse_text(sql) else {
+        return sql.to_string();
+    };
+    let mut rendered = Vec::new();
+    for stmt in stmts.iter() {
+        let mut node = Node {
+            node: Some(stmt.clone()),
+        };
+        walk(&mut node, None);
+        let Some(node) = node.node else { continue };
+        match expr::deparse_stmt(&node) {
+            Ok(text) => rendered.push(text),
+            Err(_) => return sql.to_string(),
+        }
+    }
+    rendered.join(";\n")
+}
+
+/// Rewrites `node` and everything below it. `scope` is the reference name of the only
+/// relation of the innermost query, when it has exactly one.
+fn walk(node: &mut Node, scope: Option<&str>) {
+    let Some(inner) = node.node.as_mut() else {
+        return;
+    };
+    match inner {
+        NodeEnum::SelectStmt(s) => walk_select(s),
+        NodeEnum::AExpr(e) => {
+            walk_opt(&mut e.lexpr, scope);
+            walk_opt(&mut e.rexpr, scope);
+        }
+        NodeEnum::BoolExpr(b) => walk_vec(&mut b.args, scope),
+        NodeEnum::FuncCall(f) => {
+            unqualify_function(&mut f.funcname);
+            walk_vec(&mut f.args, scope);
+            walk_vec(&mut f.agg_order, scope);
+            walk_opt(&mut f.agg_filter, scope);
+            if let Some(w) = f.over.as_mut() {
+                walk_vec(&mut w.partition_clause, scope);
+                walk_vec(&mut w.order_clause, scope);
+            }
+        }
+        NodeEnum::TypeCast(c) => {
+            walk_opt(&mut c.arg, scope);
+            if let Some(tn) = c.type_name.as_mut() {
+                unqualify_type(tn);
+            }
+        }
+        NodeEnum::ColumnRef(c) => {
+            if let (Some(scope), 2) = (scope, c.fields.len()) {
+                if expr::string_of(&c.fields[0]).as_deref() == Some(scope) {
+                    c.fields.remove(0);
+                }
+            }
+        }
+        NodeEnum::SubLink(l) => {
+            walk_opt(&mut l.testexpr, scope);
+            walk_opt(&mut l.subselect, scope);
+        }
+        NodeEnum::NullTest(t) => walk_opt(&mut t.arg, scope),
+        NodeEnum::BooleanTest(t) => walk_opt(&mut t.arg, scope),
+        NodeEnum::CaseExpr(c) => {
+            walk_opt(&mut c.arg, scope);
+            walk_vec(&mut c.args, scope);
+            walk_opt(&mut c.defresult, scope);
+        }
+        NodeEnum::CaseWhen(w) => {
+            walk_opt(&mut w.expr, scope);
+            walk_opt(&mut w.result, scope);
+        }
+        NodeEnum::CoalesceExpr(c) => walk_vec(&mut c.args, scope),
+        NodeEnum::MinMaxExpr(m) => walk_vec(&mut m.args, scope),
+        NodeEnum::RowExpr(r) => walk_vec(&mut r.args, scope),
+        NodeEnum::AArrayExpr(a) => walk_vec(&mut a.elements, scope),
+        NodeEnum::AIndirection(i) => walk_opt(&mut i.arg, scope),
+        NodeEnum::NamedArgExpr(n) => walk_opt(&mut n.arg, scope),
+        NodeEnum::CollateClause(c) => walk_opt(&mut c.arg, scope),
+        NodeEnum::SortBy(s) => walk_opt(&mut s.node, scope),
+        NodeEnum::List(l) => walk_vec(&mut l.items, scope),
+        NodeEnum::ResTarget(t) => walk_opt(&mut t.val, scope),
+        NodeEnum::JoinExpr(j) => {
+            walk_opt(&mut j.larg, None);
+            walk_opt(&mut j.rarg, None);
+            walk_opt(&mut j.quals, scope);
+        }
+        NodeEnum::RangeVar(r) => unqualify_relation(r),
+        NodeEnum::RangeSubselect(r) => walk_opt(&mut r.subquery, None),
+        NodeEnum::RangeFunction(r) => walk_vec(&mut r.functions, scope),
+        NodeEnum::ViewStmt(v) => {
+            if let Some(r) = v.view.as_mut() {
+                unqualify_relation(r);
+            }
+            walk_opt(&mut v.query, None);
+        }
+        NodeEnum::CreateTableAsStmt(c) => {
+            if let Some(r) = c.into.as_mut().and_then(|i| i.rel.as_mut()) {
+                unqualify_relation(r);
+            }
+            walk_opt(&mut c.query, None);
+        }
+        NodeEnum::IndexStmt(i) => {
+            let table = i.relation.as_mut().map(|r| {
+                unqualify_relation(r);
+                r.inh = true;
+                r.relname.clone()
+            });
+            for param in &mut i.index_params {
+                if let Some(NodeEnum::IndexElem(e)) = param.node.as_mut() {
+                    walk_opt(&mut e.expr, table.as_deref());
+                }
+            }
+            walk_opt(&mut i.where_clause, table.as_deref());
+        }
+        NodeEnum::CreateFunctionStmt(f) => {
+            unqualify_function(&mut f.funcname);
+            for p in &mut f.parameters {
+                if let Some(NodeEnum::FunctionParameter(p)) = p.node.as_mut() {
+                    if p.mode == protobuf::FunctionParameterMode::FuncParamDefault as i32 {
+                        p.mode = protobuf::FunctionParameterMode::FuncParamIn as i32;
+                    }
+                    walk_opt(&mut p.defexpr, None);
+                    if let Some(tn) = p.arg_type.as_mut() {
+                        unqualify_type(tn);
+                    }
+                }
+            }
+            if let Some(tn) = f.return_type.as_mut() {
+                unqualify_type(tn);
+            }
+        }
+        NodeEnum::CreateTrigStmt(t) => {
+            unqualify_function(&mut t.funcname);
+            if let Some(r) = t.relation.as_mut() {
+                unqualify_relation(r);
+            }
+            walk_opt(&mut t.when_clause, None);
+        }
+        NodeEnum::CreatePolicyStmt(p) => {
+            if let Some(r) = p.table.as_mut() {
+                unqualify_relation(r);
+            }
+            walk_opt(&mut p.qual, None);
+            walk_opt(&mut p.with_check, None);
+        }
+        _ => {}
+    }
+    simplify(node);
+}
+
+fn walk_opt(node: &mut Option<Box<Node>>, scope: Option<&str>) {
+    if let Some(n) = node.as_deref_mut() {
+        walk(n, scope);
+    }
+}
+
+fn walk_vec(nodes: &mut [Node], scope: Option<&str>) {
+    for n in nodes {
+        walk(n, scope);
+    }
+}
+
+fn walk_select(s: &mut protobuf::SelectStmt) {
+    if let Some(w) = s.with_clause.as_mut() {
+        for cte in &mut w.ctes {
+            if let Some(NodeEnum::CommonTableExpr(c)) = cte.node.as_mut() {
+                walk_opt(&mut c.ctequery, None);
+            }
+        }
+    }
+    if let Some(l) = s.larg.as_mut() {
+        walk_select(l);
+    }
+    if let Some(r) = s.rarg.as_mut() {
+        walk_select(r);
+    }
+    walk_vec(&mut s.from_clause, None);
+    let scope = only_relation_name(&s.from_clause);
+    let scope = scope.as_deref();
+    for target in &mut s.target_list {
+        if let Some(NodeEnum::ResTarget(t)) = target.node.as_mut() {
+            if !t.name.is_empty() && t.val.as_deref().and_then(figured_name) == Some(t.name.clone())
+            {
+                t.name.clear();
+            }
+            walk_opt(&mut t.val, scope);
+        }
+    }
+    let targets: Vec<Option<Node>> = s
+        .target_list
+        .iter()
+        .map(|t| match &t.node {
+            Some(NodeEnum::ResTarget(r)) => r.val.as_deref().cloned(),
+            _ => None,
+        })
+        .collect();
+    for item in &mut s.group_clause {
+        replace_ordinal(item, &targets);
+    }
+    for item in &mut s.sort_clause {
+        if let Some(NodeEnum::SortBy(by)) = item.node.as_mut() {
+            if let Some(n) = by.node.as_deref_mut() {
+                replace_ordinal(n, &targets);
+            }
+        }
+    }
+    walk_opt(&mut s.where_clause, scope);
+    walk_vec(&mut s.group_clause, scope);
+    walk_opt(&mut s.having_clause, scope);
+    walk_vec(&mut s.sort_clause, scope);
+    walk_vec(&mut s.distinct_clause, scope);
+    walk_vec(&mut s.values_lists, scope);
+    walk_opt(&mut s.limit_count, scope);
+    walk_opt(&mut s.limit_offset, scope);
+}
+
+/// `GROUP BY 2` / `ORDER BY 2` as the second select-list expression, as PostgreSQL prints it
+/// (the targets are taken before they are rewritten, like the ordinal's own expression).
+fn replace_ordinal(item: &mut Node, targets: &[Option<Node>]) {
+    if let Some(NodeEnum::AConst(protobuf::AConst {
+        val: Some(Val::Ival(i)),
+        ..
+    })) = &item.node
+    {
+        let position = usize::try_from(i.ival).ok().and_then(|p| p.checked_sub(1));
+        if let Some(Some(target)) = position.and_then(|p| targets.get(p)) {
+            *item = target.clone();
+        }
+    }
+}
+
+/// The name columns of a query's only relation are qualified by: its alias, else its name.
+fn only_relation_name(from: &[Node]) -> Option<String> {
+    match from {
+        [Node {
+            node: Some(NodeEnum::RangeVar(r)),
+        }] => Some(match &r.alias {
+            Some(a) => a.aliasname.clone(),
+            None => r.relname.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The column name PostgreSQL gives a select-list item without an alias, for the shapes whose
+/// name it figures from the expression.
+fn figured_name(node: &Node) -> Option<String> {
+    match node.node.as_ref()? {
+        NodeEnum::ColumnRef(c) => c.fields.last().and_then(expr::string_of),
+        NodeEnum::FuncCall(f) => f.funcname.last().and_then(expr::string_of),
+        NodeEnum::TypeCast(c) => c
+            .arg
+            .as_deref()
+            .and_then(figured_name)
+            .or_else(|| c.type_name.as_ref()?.names.last().and_then(expr::string_of)),
+        NodeEnum::CoalesceExpr(_) => Some("coalesce".into()),
+        NodeEnum::CaseExpr(_) => Some("case".into()),
+        NodeEnum::AArrayExpr(_) => Some("array".into()),
+        NodeEnum::SubLink(l) if l.sub_link_type == protobuf::SubLinkType::ExistsSublink as i32 => {
+            Some("exists".into())
+        }
+        NodeEnum::SubLink(l) if l.sub_link_type == protobuf::SubLinkType::ArraySublink as i32 => {
+            Some("array".into())
+        }
+        _ => None,
+    }
+}
+
+fn unqualify_relation(r: &mut protobuf::RangeVar) {
+    if r.schemaname == "public" {
+        r.schemaname.clear();
+    }
+}
+
+fn unqualify_function(names: &mut Vec<Node>) {
+    if names.len() == 2
+        && matches!(
+            expr::string_of(&names[0]).as_deref(),
+            Some("public" | "pg_catalog")
+        )
+    {
+        names.remove(0);
+    }
+}
+
+fn unqualify_type(tn: &mut protobuf::TypeName) {
+    if tn.names.len() == 2 && expr::string_of(&tn.names[0]).as_deref() == Some("public") {
+        tn.names.remove(0);
+    }
+}
+
+/// Applies the node-level rewrites to `node` (its children are already rewritten).
+fn simplify(node: &mut Node) {
+    let replacement = match node.node.as_mut() {
+        Some(NodeEnum::TypeCast(c)) => uncast(c),
+        Some(NodeEnum::AExpr(e)) => rewrite_aexpr(e),
+        Some(NodeEnum::BoolExpr(b)) => {
+            flatten(b);
+            None
+        }
+        _ => None,
+    };
+    if let Some(r) = replacement {
+        node.node = Some(r);
+        simplify(node);
+    }
+}
+
+/// What a cast is replaced by, if it is one PostgreSQL adds or that does not change meaning
+/// for comparing.
+fn uncast(c: &mut protobuf::TypeCast) -> Option<NodeEnum> {
+    let arg = c.arg.as_deref_mut()?.node.as_mut()?;
+    match arg {
+        NodeEnum::AConst(k) if !k.isnull => Some(NodeEnum::AConst(as_number(k.clone()))),
+        NodeEnum::AArrayExpr(a) if a.elements.is_empty() => Some(string_const("{}")),
+        NodeEnum::AArrayExpr(_) => Some(arg.clone()),
+        NodeEnum::ColumnRef(_) if implicit_target(c.type_name.as_ref()?) => Some(arg.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a cast of a column to `tn` is one PostgreSQL prints for an implicit coercion: a
+/// string type to `text`, a domain to its base type, a number to a wider number type.
+fn implicit_target(tn: &protobuf::TypeName) -> bool {
+    tn.array_bounds.is_empty()
+        && tn.typmods.is_empty()
+        && matches!(
+            tn.names.last().and_then(expr::string_of).as_deref(),
+            Some("text" | "varchar" | "bpchar" | "numeric" | "int8" | "float8")
+        )
+}
+
+/// A string constant holding a plain number, as the number.
+fn as_number(mut k: protobuf::AConst) -> protobuf::AConst {
+    if let Some(Val::Sval(s)) = &k.val {
+        let text = s.sval.trim();
+        if let Ok(i) = text.parse::<i32>() {
+            k.val = Some(Val::Ival(protobuf::Integer { ival: i }));
+        } else if !text.is_empty()
+            && text.parse::<f64>().is_ok()
+            && text
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '-' | 'e' | 'E' | '+'))
+        {
+            k.val = Some(Val::Fval(protobuf::Float {
+                fval: text.to_string(),
+            }));
+        }
+    }
+    k
+}
+
+fn string_const(text: &str) -> NodeEnum {
+    NodeEnum::AConst(protobuf::AConst {
+        val: Some(Val::Sval(protobuf::String {
+            sval: text.to_string(),
+        })),
+        ..Default::default()
+    })
+}
+
+fn rewrite_aexpr(e: &mut protobuf::AExpr) -> Option<NodeEnum> {
+    let kind = AExprKind::try_from(e.kind).ok()?;
+    let op = e.name.last().and_then(expr::string_of).unwrap_or_default();
+    match kind {
+        AExprKind::AexprIn => {
+            let Some(NodeEnum::List(list)) = e.rexpr.as_deref().and_then(|r| r.node.clone()) else {
+                return None;
+            };
+            if let [only] = list.items.as_slice() {
+                // PostgreSQL turns an IN list of one into a plain comparison.
+                return Some(aexpr(
+                    AExprKind::AexprOp,
+                    &op,
+                    e.lexpr.clone(),
+                    Some(Box::new(only.clone())),
+                ));
+            }
+            let array = Node {
+                node: Some(NodeEnum::AArrayExpr(protobuf::AArrayExpr {
+                    elements: list.items,
+                    ..Default::default()
+                })),
+            };
+            let kind = if op == "<>" {
+                AExprKind::AexprOpAll
+            } else {
+                AExprKind::AexprOpAny
+            };
+            Some(aexpr(kind, &op, e.lexpr.clone(), Some(Box::new(array))))
+        }
+        AExprKind::AexprLike | AExprKind::AexprIlike => Some(aexpr(
+            AExprKind::AexprOp,
+            &op,
+            e.lexpr.clone(),
+            e.rexpr.clone(),
+        )),
+        AExprKind::AexprBetween | AExprKind::AexprNotBetween => {
+            let Some(NodeEnum::List(list)) = e.rexpr.as_deref().and_then(|r| r.node.clone()) else {
+                return None;
+            };
+            let [low, high] = <[Node; 2]>::try_from(list.items).ok()?;
+            let (lo_op, hi_op, join) = if kind == AExprKind::AexprBetween {
+                (">=", "<=", BoolExprType::AndExpr)
+            } else {
+                ("<", ">", BoolExprType::OrExpr)
+            };
+            let side = |op: &str, bound: Node| Node {
+                node: Some(aexpr(
+                    AExprKind::AexprOp,
+                    op,
+                    e.lexpr.clone(),
+                    Some(Box::new(bound)),
+                )),
+            };
+            Some(NodeEnum::BoolExpr(Box::new(protobuf::BoolExpr {
+                boolop: join as i32,
+                args: vec![side(lo_op, low), side(hi_op, high)],
+                ..Default::default()
+            })))
+        }
+        _ => None,
+    }
+}
+
+fn aexpr(
+    kind: AExprKind,
+    op: &str,
+    lexpr: Option<Box<Node>>,
+    rexpr: Option<Box<Node>>,
+) -> NodeEnum {
+    NodeEnum::AExpr(Box::new(protobuf::AExpr {
+        kind: kind as i32,
+        name: vec![Node {
+            node: Some(NodeEnum::String(protobuf::String {
+                sval: op.to_string(),
+            })),
+        }],
+        lexpr,
+        rexpr,
+        ..Default::default()
+    }))
+}
+
+/// Splices nested `AND`s into an `AND` (and `OR`s into an `OR`).
+fn flatten(b: &mut protobuf::BoolExpr) {
+    if b.boolop == BoolExprType::NotExpr as i32 {
+        return;
+    }
+    let mut args = Vec::with_capacity(b.args.len());
+    for arg in std::mem::take(&mut b.args) {
+        match arg.node {
+            Some(NodeEnum::BoolExpr(inner)) if inner.boolop == b.boolop => {
+                args.extend(inner.args);
+            }
+            other => args.push(Node { node: other }),
+        }
+    }
+    b.args = args;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Expr;
+
+    fn same(a: &str, b: &str) {
+        let ca = comparable_expr(&Expr {
+            sql: a.into(),
+            deps: vec![],
+        });
+        let cb = comparable_expr(&Expr {
+            sql: b.into(),
+            deps: vec![],
+        });
+        assert_eq!(ca.sql, cb.sql, "{a}  vs  {b}");
+    }
+
+    fn differ(a: &str, b: &str) {
+        let ca = comparable_expr(&Expr {
+            sql: a.into(),
+            deps: vec![],
+        });
+        let cb = comparable_expr(&Expr {
+            sql: b.into(),
+            deps: vec![],
+        });
+        assert_ne!(ca.sql, cb.sql, "{a}  vs  {b}");
+    }
+
+    #[test]
+    fn casts_postgres_adds_are_ignored() {
+        same("'x'", "'x'::text");
+        same("price > 0", "price > (0)::numeric");
+        same("-1", "'-1'::integer");
+        same("role <> 'owner'", "role <> ('owner'::app.member_role)");
+        same("code ~ '^[A-Z]+$'", "(code::text) ~ ('^[A-Z]+$'::text)");
+        same("ARRAY[]::text[]", "'{}'::text[]");
+        same("coalesce(title, '')", "COALESCE(title, ''::text)");
+    }
+
+    #[test]
+    fn rewritten_operators_are_recognised() {
+        same(
+            "status IN ('a', 'b')",
+            "status = ANY (ARRAY['a'::text, 'b'::text])",
+        );
+        same(
+            "status NOT IN ('a', 'b')",
+            "status <> ALL (ARRAY['a'::text, 'b'::text])",
+        );
+        same(
+            "char_length(t) BETWEEN 1 AND 5",
+            "(char_length(t) >= 1) AND (char_length(t) <= 5)",
+        );
+        same("a BETWEEN 1 AND 5 AND b", "((a >= 1) AND (a <= 5) AND b)");
+        same("state NOT IN ('gone')", "state <> 'gone'::text");
+        same("name LIKE 'a%'", "name ~~ 'a%'::text");
+        same("name NOT ILIKE 'a%'", "name !~~* 'a%'::text");
+        same("public.f(x)", "f(x)");
+    }
+
+    #[test]
+    fn real_changes_still_differ() {
+        differ("price > 0", "price > 1");
+        differ("status IN ('a', 'b')", "status IN ('a', 'c')");
+        differ("a BETWEEN 1 AND 5", "a BETWEEN 1 AND 6");
+        differ("x::integer", "x::bigint");
+        differ("app.f(x)", "f(x)");
+    }
+
+    #[test]
+    fn default_multirange_names_are_ignored() {
+        assert_eq!(
+            comparable_range(
+                "CREATE TYPE r AS RANGE (subtype = numeric, multirange_type_name = r_multirange)"
+            ),
+            comparable_range("CREATE TYPE r AS RANGE (subtype = numeric)")
+        );
+        assert_ne!(
+            comparable_range(
+                "CREATE TYPE r AS RANGE (subtype = numeric, multirange_type_name = rm)"
+            ),
+            comparable_range("CREATE TYPE r AS RANGE (subtype = numeric)")
+        );
+    }
+
+    #[test]
+    fn views_printed_by_postgres_match_golden() {
+        let golden = "CREATE VIEW v AS SELECT id, count(*) FROM public.users WHERE kind IN ('a') GROUP BY id";
+        let printed = "CREATE VIEW public.v AS SELECT users.id, count(*) AS count FROM users WHERE (users.kind = 'a'::text) GROUP BY users.id";
+        assert_eq!(comparable_statement(golden), comparable_statement(printed));
+        let joined = "CREATE VIEW v AS SELECT u.id FROM users u JOIN orders o ON o.user_id = u.id";
+        assert!(comparable_statement(joined).contains("u.id"));
+    }
+}
