@@ -104,6 +104,20 @@ impl Database {
         )
     }
 
+    /// The schema read from `pg_catalog` (see the `introspect` module): SQL statements the
+    /// engine models like golden SQL, every name schema-qualified, without data's ledger
+    /// schema or extensions' members. Needs no client programs.
+    pub fn introspect(&self) -> Result<String> {
+        self.runtime.block_on(async {
+            let mut conn = self.connect().await?;
+            let sql = crate::introspect::catalog_sql(&mut conn)
+                .await
+                .map_err(|e| self.sql(e))?;
+            let _ = conn.close().await;
+            Ok(sql)
+        })
+    }
+
     /// PostgreSQL's row estimates (`pg_class.reltuples`) of every table: (schema, table, rows).
     /// A table never analysed reports `None` rather than a guess.
     pub fn row_estimates(&self) -> Result<Vec<(String, String, Option<u64>)>> {

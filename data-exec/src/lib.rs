@@ -21,6 +21,7 @@ mod error;
 mod guardian;
 mod identity;
 mod initdb;
+mod introspect;
 mod ledger_table;
 mod local;
 mod normalize;
