@@ -1,7 +1,9 @@
 //! Drift: does a live database still have the schema its last deployment left? The golden SQL
-//! at the environment's deployed tag is built on a throwaway server, both that database and the
-//! live one are dumped by `pg_dump`, and the two dumps are modelled and diffed by the engine —
-//! so both sides are printed by PostgreSQL itself and compared with one normaliser.
+//! at the environment's deployed tag is built on a throwaway server; both that database and the
+//! live one are read from their catalogs ([`Database::introspect`]), modelled by the engine and
+//! compared in the comparable form of `data_ast::equivalence` — so both sides are printed by
+//! PostgreSQL itself and compared with one normaliser. No client program touches the live
+//! database, so its server may be of any version the catalog queries support.
 
 use crate::engine::Diff;
 use crate::error::{Error, Result};
@@ -94,16 +96,16 @@ impl Project {
         let shadow = TempCluster::start()?;
         shadow.create_database("expected")?;
         shadow.psql_sql("expected", &expected_sql)?;
-        let expected = shadow.dump_schema("expected")?;
+        let expected = Database::new(shadow.url("expected"))?.introspect()?;
         drop(shadow);
         let live_db = Database::new(url)?;
-        let live = live_db.dump_schema()?;
+        let live = live_db.introspect()?;
         let tag = deployed.as_ref().map(|d| d.tag.to_string());
         let expected_label = match &tag {
             Some(t) => format!("golden SQL at {t} (as PostgreSQL prints it)"),
             None => "the empty schema (nothing deployed)".to_string(),
         };
-        let diff = self.engine().diff(
+        let diff = self.engine().diff_equivalent(
             &SchemaSource::Inline {
                 label: expected_label,
                 text: expected,

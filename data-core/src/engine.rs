@@ -110,8 +110,30 @@ impl<R: SourceReader> Engine<R> {
         from: &SchemaSource,
         to: &SchemaSource,
     ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
-        let old = self.load(from)?;
-        let new = self.load(to)?;
+        self.diff_loaded(from, to, |schema| schema)
+    }
+
+    /// Plans from `from` to `to` after rewriting both models into the comparable form of
+    /// [`data_ast::equivalence`], so definitions that differ only in how PostgreSQL prints
+    /// them back (`'x'::text` for `'x'`, `= ANY (ARRAY[...])` for `IN (...)`, ...) are
+    /// equal. For comparing a live database with golden SQL; the statements of the plan are
+    /// rendered from the comparable form, so use [`Engine::diff`] for plans to run.
+    pub fn diff_equivalent(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
+        Ok(self
+            .diff_loaded(from, to, data_ast::equivalence::comparable_owned)?
+            .0)
+    }
+
+    fn diff_loaded(
+        &self,
+        from: &SchemaSource,
+        to: &SchemaSource,
+        view: fn(data_ast::model::Schema) -> data_ast::model::Schema,
+    ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
+        let mut old = self.load(from)?;
+        let mut new = self.load(to)?;
+        old.schema = view(old.schema);
+        new.schema = view(new.schema);
         let plans = plan::plan_with(&old.schema, &new.schema, &self.plan_options)?;
         let mut diagnostics: Vec<Diagnostic> = old
             .diagnostics
