@@ -353,3 +353,24 @@ pub fn drift(project: &Project, args: DriftArgs) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
+
+/// `data introspect`.
+#[derive(Args)]
+pub struct IntrospectArgs {
+    /// The environment whose database is read (its URL comes from data.toml's `url_env`).
+    env: String,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
+}
+
+/// Runs `data introspect`.
+pub fn introspect(project: &Project, args: IntrospectArgs) -> anyhow::Result<ExitCode> {
+    let sql = project.introspect(&args.env)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, sql)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => out!("{sql}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

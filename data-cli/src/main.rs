@@ -98,6 +98,9 @@ enum Command {
     ///
     /// Exit 0 when they match, 1 when the live schema drifted.
     Drift(ledger_cmd::DriftArgs),
+    /// Print an environment's live schema, read from its catalog, as golden-style SQL (a
+    /// start for golden SQL when the database exists already; no pg_dump needed).
+    Introspect(ledger_cmd::IntrospectArgs),
     /// Verify, record and show deployment records (the tamper-evident trail).
     Audit {
         #[command(subcommand)]
@@ -140,6 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timetravel(args) => ledger_cmd::timetravel(&Project::open(&project)?, args),
         Command::Audit { command } => ledger_cmd::audit(&Project::open(&project)?, command),
         Command::Drift(args) => ledger_cmd::drift(&Project::open(&project)?, args),
+        Command::Introspect(args) => ledger_cmd::introspect(&Project::open(&project)?, args),
         Command::Server { command } => deploy_cmd::server(&Project::open(&project)?, command),
         Command::Init => {
             let created = data_core::init_project(&project, data_rules::config::SAMPLE)?;

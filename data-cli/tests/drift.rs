@@ -52,6 +52,14 @@ fn a_column_added_by_hand_is_drift() {
     assert!(clean.success(), "{}\n{}", clean.stdout, clean.stderr);
     assert!(clean.stdout.contains("dev: no drift"), "{}", clean.stdout);
 
+    let introspected = run_data(["-C", dir, "introspect", "dev"]).unwrap();
+    assert!(introspected.success(), "{}", introspected.stderr);
+    assert!(introspected.stdout.contains("CREATE TABLE app.projects ("));
+    let live_sql = repo.path().join("live.sql");
+    std::fs::write(&live_sql, &introspected.stdout).unwrap();
+    let reloaded = run_data(["-C", dir, "compile", live_sql.to_str().unwrap()]).unwrap();
+    assert!(reloaded.success(), "{}", reloaded.stderr);
+
     cluster
         .psql_sql(
             db.name(),

@@ -79,6 +79,20 @@ impl Project {
         format!("{}#{env}", dir.display())
     }
 
+    /// `env`'s live schema read from its catalog, as golden-style SQL that `data` loads like
+    /// golden SQL (a start for a project whose database exists already), headed by a comment
+    /// naming the database without its password.
+    pub fn introspect(&self, env: &str) -> Result<String> {
+        let url = self.database_url(env)?;
+        let db = Database::new(url)?;
+        let sql = db.introspect()?;
+        Ok(format!(
+            "-- schema of {env} ({}) read from pg_catalog by data {}\n\n{sql}",
+            db.label(),
+            crate::VERSION
+        ))
+    }
+
     /// Compares `env`'s live database (URL from its `url_env` variable) with the golden SQL at
     /// its deployed tag.
     pub fn drift(&self, env: &str) -> Result<Drift> {
