@@ -126,6 +126,229 @@ fn comparable_range(sql: &str) -> String {
     )
 }
 
+/// `old` with every definition that means exactly what its counterpart in `new` means, but is
+/// written differently (`DEFAULT 'draft'::state` for `DEFAULT 'draft'`, `IN (...)` for
+/// `= ANY (ARRAY[...])`, a view as PostgreSQL prints it), replaced by `new`'s text, so a plan
+/// between a pg_dump-style and a hand-written state contains only real changes. Only the
+/// rewrites that never change meaning are used (no casts of columns, no constant casts where
+/// the constant's type is not fixed by its context). `None` when nothing needed replacing.
+pub fn align_equivalent(old: &Schema, new: &Schema) -> Option<Schema> {
+    let mut aligned: Option<Schema> = None;
+    let mut edit = |apply: &mut dyn FnMut(&mut Schema)| {
+        apply(aligned.get_or_insert_with(|| old.clone()));
+    };
+    for (name, ty) in &old.types {
+        let Some(nt) = new.types.get(name) else {
+            continue;
+        };
+        match (&ty.kind, &nt.kind) {
+            (
+                TypeKind::Domain {
+                    default: od,
+                    checks: oc,
+                    ..
+                },
+                TypeKind::Domain {
+                    default: nd,
+                    checks: nc,
+                    ..
+                },
+            ) => {
+                if same_expr(od, nd, Position::Top) {
+                    edit(&mut |s| {
+                        if let Some(TypeKind::Domain { default, .. }) =
+                            s.types.get_mut(name).map(|t| &mut t.kind)
+                        {
+                            default.clone_from(nd);
+                        }
+                    });
+                }
+                for (check, oe) in oc {
+                    let Some(ne) = nc.get(check) else { continue };
+                    if oe != ne
+                        && exact_expr(oe, Position::Other).sql
+                            == exact_expr(ne, Position::Other).sql
+                    {
+                        edit(&mut |s| {
+                            if let Some(TypeKind::Domain { checks, .. }) =
+                                s.types.get_mut(name).map(|t| &mut t.kind)
+                            {
+                                checks.insert(check.clone(), ne.clone());
+                            }
+                        });
+                    }
+                }
+            }
+            (TypeKind::Range { create_sql: o }, TypeKind::Range { create_sql: n })
+                if o != n && comparable_range(o) == comparable_range(n) =>
+            {
+                edit(&mut |s| {
+                    if let Some(t) = s.types.get_mut(name) {
+                        t.kind = nt.kind.clone();
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    for (name, table) in &old.tables {
+        let Some(nt) = new.tables.get(name) else {
+            continue;
+        };
+        let texts = text_columns(table);
+        let same_in_table = |o: &Option<Expr>, n: &Option<Expr>, position: Position| match (o, n) {
+            (Some(o), Some(n)) if o != n => {
+                exact_table_expr(o, position, &texts).sql
+                    == exact_table_expr(n, position, &texts).sql
+            }
+            _ => false,
+        };
+        for (i, column) in table.columns.iter().enumerate() {
+            let Some(nc) = nt.column(&column.name) else {
+                continue;
+            };
+            let default = same_in_table(&column.default, &nc.default, Position::Top);
+            let generated = same_in_table(&column.generated, &nc.generated, Position::Other);
+            if default || generated {
+                edit(&mut |s| {
+                    if let Some(c) = s.tables.get_mut(name).map(|t| &mut t.columns[i]) {
+                        if default {
+                            c.default.clone_from(&nc.default);
+                        }
+                        if generated {
+                            c.generated.clone_from(&nc.generated);
+                        }
+                    }
+                });
+            }
+        }
+        for (cname, constraint) in &table.constraints {
+            let (ConstraintKind::Check { expr: oe }, Some(ConstraintKind::Check { expr: ne })) =
+                (&constraint.kind, nt.constraints.get(cname).map(|c| &c.kind))
+            else {
+                continue;
+            };
+            if oe != ne
+                && exact_table_expr(oe, Position::Other, &texts).sql
+                    == exact_table_expr(ne, Position::Other, &texts).sql
+            {
+                edit(&mut |s| {
+                    if let Some(c) = s
+                        .tables
+                        .get_mut(name)
+                        .and_then(|t| t.constraints.get_mut(cname))
+                    {
+                        c.kind = ConstraintKind::Check { expr: ne.clone() };
+                    }
+                });
+            }
+        }
+    }
+    for (name, view) in &old.views {
+        if let Some(nv) = new.views.get(name) {
+            if same_statement(&view.create_sql, &nv.create_sql) {
+                edit(&mut |s| {
+                    if let Some(v) = s.views.get_mut(name) {
+                        v.create_sql.clone_from(&nv.create_sql);
+                        v.deps.clone_from(&nv.deps);
+                    }
+                });
+            }
+        }
+    }
+    for (id, function) in &old.functions {
+        if let Some(nf) = new.functions.get(id) {
+            if same_statement(&function.create_sql, &nf.create_sql) {
+                edit(&mut |s| {
+                    if let Some(f) = s.functions.get_mut(id) {
+                        f.create_sql.clone_from(&nf.create_sql);
+                        f.signature.clone_from(&nf.signature);
+                        f.deps.clone_from(&nf.deps);
+                    }
+                });
+            }
+        }
+    }
+    for (name, index) in &old.indexes {
+        if let Some(ni) = new.indexes.get(name) {
+            if same_statement(&index.create_sql, &ni.create_sql) {
+                edit(&mut |s| {
+                    if let Some(i) = s.indexes.get_mut(name) {
+                        i.create_sql.clone_from(&ni.create_sql);
+                        i.deps.clone_from(&ni.deps);
+                    }
+                });
+            }
+        }
+    }
+    for (key, trigger) in &old.triggers {
+        if let Some(nt) = new.triggers.get(key) {
+            if same_statement(&trigger.create_sql, &nt.create_sql) {
+                edit(&mut |s| {
+                    if let Some(t) = s.triggers.get_mut(key) {
+                        t.create_sql.clone_from(&nt.create_sql);
+                        t.deps.clone_from(&nt.deps);
+                    }
+                });
+            }
+        }
+    }
+    for (key, policy) in &old.policies {
+        if let Some(np) = new.policies.get(key) {
+            let using = same_expr(&policy.using, &np.using, Position::Other);
+            let check = same_expr(&policy.check, &np.check, Position::Other);
+            if using || check {
+                edit(&mut |s| {
+                    if let Some(p) = s.policies.get_mut(key) {
+                        if using {
+                            p.using.clone_from(&np.using);
+                        }
+                        if check {
+                            p.check.clone_from(&np.check);
+                        }
+                    }
+                });
+            }
+        }
+    }
+    aligned
+}
+
+/// Whether two optional expressions differ in text but not in meaning.
+fn same_expr(old: &Option<Expr>, new: &Option<Expr>, position: Position) -> bool {
+    match (old, new) {
+        (Some(o), Some(n)) if o != n => exact_expr(o, position).sql == exact_expr(n, position).sql,
+        _ => false,
+    }
+}
+
+/// Whether two statements differ in text but not in meaning.
+fn same_statement(old: &str, new: &str) -> bool {
+    old != new && rewrite_statement(old, Rules::Exact) == rewrite_statement(new, Rules::Exact)
+}
+
+fn exact_expr(e: &Expr, position: Position) -> Expr {
+    rewrite_expr(e, Rules::Exact, position, &[])
+}
+
+/// [`exact_expr`] for an expression of a table with these `text`/`varchar` columns.
+fn exact_table_expr(e: &Expr, position: Position, text_columns: &[String]) -> Expr {
+    rewrite_expr(e, Rules::Exact, position, text_columns)
+}
+
+/// The names of a table's columns whose type is `text` or `varchar`.
+fn text_columns(table: &crate::model::Table) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .filter(|c| {
+            let ty = c.ty.sql.as_str();
+            ty == "text" || ty.starts_with("character varying") || ty.starts_with("varchar")
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
 fn comparable_opt(expr: &mut Option<Expr>) {
     if let Some(e) = expr {
         comparable_in_place(e);
@@ -139,6 +362,10 @@ fn comparable_in_place(e: &mut Expr) {
 /// The comparable form of one expression (its dependencies recomputed from that form). An
 /// expression that does not parse is returned unchanged.
 pub fn comparable_expr(e: &Expr) -> Expr {
+    rewrite_expr(e, Rules::Printing, Position::Other, &[])
+}
+
+fn rewrite_expr(e: &Expr, rules: Rules, position: Position, text_columns: &[String]) -> Expr {
     let Ok(stmts) = crate::parse::parse_text(&format!("SELECT {}", e.sql)) else {
         return e.clone();
     };
@@ -154,13 +381,17 @@ pub fn comparable_expr(e: &Expr) -> Expr {
     let Some(mut value) = target.val.as_deref().cloned() else {
         return e.clone();
     };
-    walk(&mut value, None);
+    walk(&mut value, Cx::new(rules, position, text_columns));
     expr::render(&value)
 }
 
 /// The comparable form of one statement, deparsed by libpg_query. A statement that does not
 /// parse is returned unchanged.
 pub fn comparable_statement(sql: &str) -> String {
+    rewrite_statement(sql, Rules::Printing)
+}
+
+fn rewrite_statement(sql: &str, rules: Rules) -> String {
     let Ok(stmts) = crate::parse::parse_text(sql) else {
         return sql.to_string();
     };
@@ -169,7 +400,7 @@ pub fn comparable_statement(sql: &str) -> String {
         let mut node = Node {
             node: Some(stmt.clone()),
         };
-        walk(&mut node, None);
+        walk(&mut node, Cx::new(rules, Position::Other, &[]));
         let Some(node) = node.node else { continue };
         match expr::deparse_stmt(&node) {
             Ok(text) => rendered.push(text),
@@ -179,99 +410,188 @@ pub fn comparable_statement(sql: &str) -> String {
     rendered.join(";\n")
 }
 
-/// Rewrites `node` and everything below it. `scope` is the reference name of the only
-/// relation of the innermost query, when it has exactly one.
-fn walk(node: &mut Node, scope: Option<&str>) {
+/// Which rewrites apply.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Rules {
+    /// Everything PostgreSQL's printing changes, for comparing a catalog with golden SQL.
+    Printing,
+    /// Only rewrites that never change what a definition means, for comparing two golden
+    /// states (see [`align_equivalent`]).
+    Exact,
+}
+
+/// Where an expression stands in its parent, which decides whether a cast of a constant can
+/// matter.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Position {
+    /// The whole of a default: its value is converted to the column's type anyway.
+    Top,
+    /// An operand of a comparison (or an element of an `IN` list): a constant's type is
+    /// resolved from the other side.
+    Comparison,
+    /// An argument of a function call: a quoted constant's type is resolved from the
+    /// function's parameter.
+    Argument,
+    /// Anywhere else.
+    Other,
+}
+
+/// The context a node is rewritten in.
+#[derive(Clone, Copy, Debug)]
+struct Cx<'a> {
+    rules: Rules,
+    /// The reference name of the only relation of the innermost query, when it has one.
+    scope: Option<&'a str>,
+    position: Position,
+    /// Columns of the table an expression belongs to whose type is `text` or `varchar`: a
+    /// cast of one of them to `text` changes nothing.
+    text_columns: &'a [String],
+}
+
+impl<'a> Cx<'a> {
+    fn new(rules: Rules, position: Position, text_columns: &'a [String]) -> Cx<'a> {
+        Cx {
+            rules,
+            scope: None,
+            position,
+            text_columns,
+        }
+    }
+
+    fn other(self) -> Cx<'a> {
+        self.at(Position::Other)
+    }
+
+    fn at(self, position: Position) -> Cx<'a> {
+        Cx { position, ..self }
+    }
+
+    fn scoped<'b>(self, scope: Option<&'b str>) -> Cx<'b>
+    where
+        'a: 'b,
+    {
+        Cx {
+            rules: self.rules,
+            scope,
+            position: Position::Other,
+            text_columns: self.text_columns,
+        }
+    }
+}
+
+/// Whether an operator expression compares (or tests membership), so that the types of
+/// constants among its operands are resolved from the other side.
+fn is_comparison(e: &protobuf::AExpr) -> bool {
+    let kind = AExprKind::try_from(e.kind).unwrap_or(AExprKind::Undefined);
+    let op = e.name.last().and_then(expr::string_of).unwrap_or_default();
+    match kind {
+        AExprKind::AexprOpAny | AExprKind::AexprOpAll | AExprKind::AexprIn => true,
+        AExprKind::AexprOp | AExprKind::AexprDistinct | AExprKind::AexprNotDistinct => {
+            matches!(op.as_str(), "=" | "<>" | "<" | ">" | "<=" | ">=")
+        }
+        _ => false,
+    }
+}
+
+/// Rewrites `node` and everything below it.
+fn walk(node: &mut Node, cx: Cx<'_>) {
     let Some(inner) = node.node.as_mut() else {
         return;
     };
     match inner {
-        NodeEnum::SelectStmt(s) => walk_select(s),
+        NodeEnum::SelectStmt(s) => walk_select(s, cx),
         NodeEnum::AExpr(e) => {
-            walk_opt(&mut e.lexpr, scope);
-            walk_opt(&mut e.rexpr, scope);
+            let operands = if is_comparison(e) {
+                cx.at(Position::Comparison)
+            } else {
+                cx.other()
+            };
+            walk_opt(&mut e.lexpr, operands);
+            walk_opt(&mut e.rexpr, operands);
         }
-        NodeEnum::BoolExpr(b) => walk_vec(&mut b.args, scope),
+        NodeEnum::BoolExpr(b) => walk_vec(&mut b.args, cx.other()),
         NodeEnum::FuncCall(f) => {
             unqualify_function(&mut f.funcname);
-            walk_vec(&mut f.args, scope);
-            walk_vec(&mut f.agg_order, scope);
-            walk_opt(&mut f.agg_filter, scope);
+            walk_vec(&mut f.args, cx.at(Position::Argument));
+            walk_vec(&mut f.agg_order, cx.other());
+            walk_opt(&mut f.agg_filter, cx.other());
             if let Some(w) = f.over.as_mut() {
-                walk_vec(&mut w.partition_clause, scope);
-                walk_vec(&mut w.order_clause, scope);
+                walk_vec(&mut w.partition_clause, cx.other());
+                walk_vec(&mut w.order_clause, cx.other());
             }
         }
         NodeEnum::TypeCast(c) => {
-            walk_opt(&mut c.arg, scope);
+            walk_opt(&mut c.arg, cx.other());
             if let Some(tn) = c.type_name.as_mut() {
                 unqualify_type(tn);
             }
         }
         NodeEnum::ColumnRef(c) => {
-            if let (Some(scope), 2) = (scope, c.fields.len()) {
+            if let (Some(scope), 2) = (cx.scope, c.fields.len()) {
                 if expr::string_of(&c.fields[0]).as_deref() == Some(scope) {
                     c.fields.remove(0);
                 }
             }
         }
         NodeEnum::SubLink(l) => {
-            walk_opt(&mut l.testexpr, scope);
-            walk_opt(&mut l.subselect, scope);
+            walk_opt(&mut l.testexpr, cx.other());
+            walk_opt(&mut l.subselect, cx.other());
         }
-        NodeEnum::NullTest(t) => walk_opt(&mut t.arg, scope),
-        NodeEnum::BooleanTest(t) => walk_opt(&mut t.arg, scope),
+        NodeEnum::NullTest(t) => walk_opt(&mut t.arg, cx.other()),
+        NodeEnum::BooleanTest(t) => walk_opt(&mut t.arg, cx.other()),
         NodeEnum::CaseExpr(c) => {
-            walk_opt(&mut c.arg, scope);
-            walk_vec(&mut c.args, scope);
-            walk_opt(&mut c.defresult, scope);
+            walk_opt(&mut c.arg, cx.other());
+            walk_vec(&mut c.args, cx.other());
+            walk_opt(&mut c.defresult, cx.other());
         }
         NodeEnum::CaseWhen(w) => {
-            walk_opt(&mut w.expr, scope);
-            walk_opt(&mut w.result, scope);
+            walk_opt(&mut w.expr, cx.other());
+            walk_opt(&mut w.result, cx.other());
         }
-        NodeEnum::CoalesceExpr(c) => walk_vec(&mut c.args, scope),
-        NodeEnum::MinMaxExpr(m) => walk_vec(&mut m.args, scope),
-        NodeEnum::RowExpr(r) => walk_vec(&mut r.args, scope),
-        NodeEnum::AArrayExpr(a) => walk_vec(&mut a.elements, scope),
-        NodeEnum::AIndirection(i) => walk_opt(&mut i.arg, scope),
-        NodeEnum::NamedArgExpr(n) => walk_opt(&mut n.arg, scope),
-        NodeEnum::CollateClause(c) => walk_opt(&mut c.arg, scope),
-        NodeEnum::SortBy(s) => walk_opt(&mut s.node, scope),
-        NodeEnum::List(l) => walk_vec(&mut l.items, scope),
-        NodeEnum::ResTarget(t) => walk_opt(&mut t.val, scope),
+        NodeEnum::CoalesceExpr(c) => walk_vec(&mut c.args, cx.other()),
+        NodeEnum::MinMaxExpr(m) => walk_vec(&mut m.args, cx.other()),
+        NodeEnum::RowExpr(r) => walk_vec(&mut r.args, cx.other()),
+        NodeEnum::AArrayExpr(a) => walk_vec(&mut a.elements, cx),
+        NodeEnum::AIndirection(i) => walk_opt(&mut i.arg, cx.other()),
+        NodeEnum::NamedArgExpr(n) => walk_opt(&mut n.arg, cx.other()),
+        NodeEnum::CollateClause(c) => walk_opt(&mut c.arg, cx.other()),
+        NodeEnum::SortBy(s) => walk_opt(&mut s.node, cx.other()),
+        NodeEnum::List(l) => walk_vec(&mut l.items, cx),
+        NodeEnum::ResTarget(t) => walk_opt(&mut t.val, cx.other()),
         NodeEnum::JoinExpr(j) => {
-            walk_opt(&mut j.larg, None);
-            walk_opt(&mut j.rarg, None);
-            walk_opt(&mut j.quals, scope);
+            walk_opt(&mut j.larg, cx.scoped(None));
+            walk_opt(&mut j.rarg, cx.scoped(None));
+            walk_opt(&mut j.quals, cx.other());
         }
         NodeEnum::RangeVar(r) => unqualify_relation(r),
-        NodeEnum::RangeSubselect(r) => walk_opt(&mut r.subquery, None),
-        NodeEnum::RangeFunction(r) => walk_vec(&mut r.functions, scope),
+        NodeEnum::RangeSubselect(r) => walk_opt(&mut r.subquery, cx.scoped(None)),
+        NodeEnum::RangeFunction(r) => walk_vec(&mut r.functions, cx.other()),
         NodeEnum::ViewStmt(v) => {
             if let Some(r) = v.view.as_mut() {
                 unqualify_relation(r);
             }
-            walk_opt(&mut v.query, None);
+            walk_opt(&mut v.query, cx.scoped(None));
         }
         NodeEnum::CreateTableAsStmt(c) => {
             if let Some(r) = c.into.as_mut().and_then(|i| i.rel.as_mut()) {
                 unqualify_relation(r);
             }
-            walk_opt(&mut c.query, None);
+            walk_opt(&mut c.query, cx.scoped(None));
         }
         NodeEnum::IndexStmt(i) => {
             let table = i.relation.as_mut().map(|r| {
                 unqualify_relation(r);
-                r.inh = true;
+                if cx.rules == Rules::Printing {
+                    r.inh = true;
+                }
                 r.relname.clone()
             });
             for param in &mut i.index_params {
                 if let Some(NodeEnum::IndexElem(e)) = param.node.as_mut() {
-                    walk_opt(&mut e.expr, table.as_deref());
+                    walk_opt(&mut e.expr, cx.scoped(table.as_deref()));
                 }
             }
-            walk_opt(&mut i.where_clause, table.as_deref());
+            walk_opt(&mut i.where_clause, cx.scoped(table.as_deref()));
         }
         NodeEnum::CreateFunctionStmt(f) => {
             unqualify_function(&mut f.funcname);
@@ -280,7 +600,7 @@ fn walk(node: &mut Node, scope: Option<&str>) {
                     if p.mode == protobuf::FunctionParameterMode::FuncParamDefault as i32 {
                         p.mode = protobuf::FunctionParameterMode::FuncParamIn as i32;
                     }
-                    walk_opt(&mut p.defexpr, None);
+                    walk_opt(&mut p.defexpr, cx.scoped(None).at(Position::Top));
                     if let Some(tn) = p.arg_type.as_mut() {
                         unqualify_type(tn);
                     }
@@ -295,56 +615,56 @@ fn walk(node: &mut Node, scope: Option<&str>) {
             if let Some(r) = t.relation.as_mut() {
                 unqualify_relation(r);
             }
-            walk_opt(&mut t.when_clause, None);
+            walk_opt(&mut t.when_clause, cx.scoped(None));
         }
         NodeEnum::CreatePolicyStmt(p) => {
             if let Some(r) = p.table.as_mut() {
                 unqualify_relation(r);
             }
-            walk_opt(&mut p.qual, None);
-            walk_opt(&mut p.with_check, None);
+            walk_opt(&mut p.qual, cx.scoped(None));
+            walk_opt(&mut p.with_check, cx.scoped(None));
         }
         _ => {}
     }
-    simplify(node);
+    simplify(node, cx);
 }
 
-fn walk_opt(node: &mut Option<Box<Node>>, scope: Option<&str>) {
+fn walk_opt(node: &mut Option<Box<Node>>, cx: Cx<'_>) {
     if let Some(n) = node.as_deref_mut() {
-        walk(n, scope);
+        walk(n, cx);
     }
 }
 
-fn walk_vec(nodes: &mut [Node], scope: Option<&str>) {
+fn walk_vec(nodes: &mut [Node], cx: Cx<'_>) {
     for n in nodes {
-        walk(n, scope);
+        walk(n, cx);
     }
 }
 
-fn walk_select(s: &mut protobuf::SelectStmt) {
+fn walk_select(s: &mut protobuf::SelectStmt, cx: Cx<'_>) {
     if let Some(w) = s.with_clause.as_mut() {
         for cte in &mut w.ctes {
             if let Some(NodeEnum::CommonTableExpr(c)) = cte.node.as_mut() {
-                walk_opt(&mut c.ctequery, None);
+                walk_opt(&mut c.ctequery, cx.scoped(None));
             }
         }
     }
     if let Some(l) = s.larg.as_mut() {
-        walk_select(l);
+        walk_select(l, cx);
     }
     if let Some(r) = s.rarg.as_mut() {
-        walk_select(r);
+        walk_select(r, cx);
     }
-    walk_vec(&mut s.from_clause, None);
+    walk_vec(&mut s.from_clause, cx.scoped(None));
     let scope = only_relation_name(&s.from_clause);
-    let scope = scope.as_deref();
+    let inner = cx.scoped(scope.as_deref());
     for target in &mut s.target_list {
         if let Some(NodeEnum::ResTarget(t)) = target.node.as_mut() {
             if !t.name.is_empty() && t.val.as_deref().and_then(figured_name) == Some(t.name.clone())
             {
                 t.name.clear();
             }
-            walk_opt(&mut t.val, scope);
+            walk_opt(&mut t.val, inner);
         }
     }
     let targets: Vec<Option<Node>> = s
@@ -365,14 +685,14 @@ fn walk_select(s: &mut protobuf::SelectStmt) {
             }
         }
     }
-    walk_opt(&mut s.where_clause, scope);
-    walk_vec(&mut s.group_clause, scope);
-    walk_opt(&mut s.having_clause, scope);
-    walk_vec(&mut s.sort_clause, scope);
-    walk_vec(&mut s.distinct_clause, scope);
-    walk_vec(&mut s.values_lists, scope);
-    walk_opt(&mut s.limit_count, scope);
-    walk_opt(&mut s.limit_offset, scope);
+    walk_opt(&mut s.where_clause, inner);
+    walk_vec(&mut s.group_clause, inner);
+    walk_opt(&mut s.having_clause, inner);
+    walk_vec(&mut s.sort_clause, inner);
+    walk_vec(&mut s.distinct_clause, inner);
+    walk_vec(&mut s.values_lists, inner);
+    walk_opt(&mut s.limit_count, inner);
+    walk_opt(&mut s.limit_offset, inner);
 }
 
 /// `GROUP BY 2` / `ORDER BY 2` as the second select-list expression, as PostgreSQL prints it
@@ -451,9 +771,9 @@ fn unqualify_type(tn: &mut protobuf::TypeName) {
 }
 
 /// Applies the node-level rewrites to `node` (its children are already rewritten).
-fn simplify(node: &mut Node) {
+fn simplify(node: &mut Node, cx: Cx<'_>) {
     let replacement = match node.node.as_mut() {
-        Some(NodeEnum::TypeCast(c)) => uncast(c),
+        Some(NodeEnum::TypeCast(c)) => uncast(c, cx),
         Some(NodeEnum::AExpr(e)) => rewrite_aexpr(e),
         Some(NodeEnum::BoolExpr(b)) => {
             flatten(b);
@@ -463,21 +783,73 @@ fn simplify(node: &mut Node) {
     };
     if let Some(r) = replacement {
         node.node = Some(r);
-        simplify(node);
+        simplify(node, cx);
     }
 }
 
 /// What a cast is replaced by, if it is one PostgreSQL adds or that does not change meaning
 /// for comparing.
-fn uncast(c: &mut protobuf::TypeCast) -> Option<NodeEnum> {
+fn uncast(c: &mut protobuf::TypeCast, cx: Cx<'_>) -> Option<NodeEnum> {
+    let tn = c.type_name.as_ref()?;
     let arg = c.arg.as_deref_mut()?.node.as_mut()?;
+    if cx.rules == Rules::Exact {
+        // A string constant as text, or any constant where its type comes from the context
+        // (a whole default, a comparison's other side); never a cast with a length or
+        // precision, which rounds or truncates.
+        let plain = tn.typmods.is_empty();
+        let resolved_by_context = matches!(cx.position, Position::Top | Position::Comparison);
+        return match arg {
+            NodeEnum::AConst(k) if k.isnull => None,
+            NodeEnum::ColumnRef(r)
+                if plain
+                    && array_free(tn)
+                    && type_word(tn).as_deref() == Some("text")
+                    && matches!(r.fields.as_slice(), [f] if expr::string_of(f)
+                        .is_some_and(|name| cx.text_columns.contains(&name))) =>
+            {
+                Some(arg.clone())
+            }
+            NodeEnum::AConst(k)
+                if plain
+                    && array_free(tn)
+                    && matches!(k.val, Some(Val::Sval(_)))
+                    && matches!(type_word(tn).as_deref(), Some("text" | "varchar")) =>
+            {
+                Some(NodeEnum::AConst(k.clone()))
+            }
+            NodeEnum::AConst(k) if plain && resolved_by_context => {
+                Some(NodeEnum::AConst(as_number(k.clone())))
+            }
+            NodeEnum::AConst(k)
+                if plain
+                    && cx.position == Position::Argument
+                    && matches!(k.val, Some(Val::Sval(_))) =>
+            {
+                Some(NodeEnum::AConst(k.clone()))
+            }
+            NodeEnum::AArrayExpr(a) if a.elements.is_empty() && cx.position == Position::Top => {
+                Some(string_const("{}"))
+            }
+            NodeEnum::AArrayExpr(_) if plain && resolved_by_context => Some(arg.clone()),
+            _ => None,
+        };
+    }
     match arg {
         NodeEnum::AConst(k) if !k.isnull => Some(NodeEnum::AConst(as_number(k.clone()))),
         NodeEnum::AArrayExpr(a) if a.elements.is_empty() => Some(string_const("{}")),
         NodeEnum::AArrayExpr(_) => Some(arg.clone()),
-        NodeEnum::ColumnRef(_) if implicit_target(c.type_name.as_ref()?) => Some(arg.clone()),
+        NodeEnum::ColumnRef(_) if implicit_target(tn) => Some(arg.clone()),
         _ => None,
     }
+}
+
+fn array_free(tn: &protobuf::TypeName) -> bool {
+    tn.array_bounds.is_empty()
+}
+
+/// The last word of a type's name (`varchar` for `pg_catalog.varchar`).
+fn type_word(tn: &protobuf::TypeName) -> Option<String> {
+    tn.names.last().and_then(expr::string_of)
 }
 
 /// Whether a cast of a column to `tn` is one PostgreSQL prints for an implicit coercion: a
@@ -688,6 +1060,62 @@ mod tests {
         differ("a BETWEEN 1 AND 5", "a BETWEEN 1 AND 6");
         differ("x::integer", "x::bigint");
         differ("app.f(x)", "f(x)");
+    }
+
+    fn exact_same(a: &str, b: &str, position: Position) -> bool {
+        let e = |sql: &str| Expr {
+            sql: sql.into(),
+            deps: vec![],
+        };
+        exact_expr(&e(a), position).sql == exact_expr(&e(b), position).sql
+    }
+
+    #[test]
+    fn exact_rules_equate_only_what_means_the_same() {
+        assert!(exact_same("'draft'", "'draft'::app.state", Position::Top));
+        assert!(exact_same("-1", "'-1'::integer", Position::Top));
+        assert!(exact_same("ARRAY[]::text[]", "'{}'::text[]", Position::Top));
+        assert!(exact_same(
+            "state IN ('a', 'b')",
+            "state = ANY (ARRAY['a'::app.state, 'b'::app.state])",
+            Position::Other
+        ));
+        assert!(exact_same(
+            "private.member(org_id, 'admin')",
+            "private.member(org_id, 'admin'::app.role)",
+            Position::Other
+        ));
+        assert!(exact_same(
+            "price >= 0",
+            "price >= (0)::numeric",
+            Position::Other
+        ));
+        // The type of a constant in arithmetic changes the result: 5 / 2 is 2, not 2.5.
+        assert!(!exact_same("5::numeric / 2", "5 / 2", Position::Other));
+        // A cast with a precision rounds.
+        assert!(!exact_same("1.15::numeric(3,1)", "1.15", Position::Top));
+        // A column's cast may be more than a coercion (char's trailing blanks).
+        assert!(!exact_same(
+            "code::text ~ 'x'",
+            "code ~ 'x'",
+            Position::Other
+        ));
+    }
+
+    #[test]
+    fn exact_rules_keep_view_column_types() {
+        let a = rewrite_statement("CREATE VIEW v AS SELECT 1::bigint AS n", Rules::Exact);
+        let b = rewrite_statement("CREATE VIEW v AS SELECT 1 AS n", Rules::Exact);
+        assert_ne!(a, b);
+        let c = rewrite_statement(
+            "CREATE VIEW v AS SELECT t.id, count(*) AS count FROM public.t GROUP BY 1",
+            Rules::Exact,
+        );
+        let d = rewrite_statement(
+            "CREATE VIEW v AS SELECT id, count(*) FROM t GROUP BY id",
+            Rules::Exact,
+        );
+        assert_eq!(c, d);
     }
 
     #[test]

@@ -373,7 +373,10 @@ impl Builder {
                     cmd.def.as_deref().and_then(|d| d.node.as_ref())
                 {
                     if let Some(child) = &pc.name {
-                        self.schema.indexes.remove(&qname(child));
+                        let child = qname(child);
+                        if self.schema.indexes.remove(&child).is_none() {
+                            self.drop_partition_key_copy(&child);
+                        }
                     }
                     if let Some(parent) = self.schema.indexes.get_mut(name) {
                         parent.create_sql = parent.create_sql.replacen(" ON ONLY ", " ON ", 1);
@@ -385,6 +388,25 @@ impl Builder {
                     st.origin(),
                     "this ALTER INDEX is not modelled and is ignored",
                 );
+            }
+        }
+    }
+
+    /// pg_dump writes a partition's copy of its parent's primary key or unique constraint as a
+    /// constraint of its own, then attaches its index to the parent's: the copy is implied by
+    /// the parent's key, as when written by hand, so it leaves the model.
+    fn drop_partition_key_copy(&mut self, index: &QName) {
+        for table in self.schema.tables.values_mut() {
+            if table.name.schema != index.schema || table.partition_of.is_none() {
+                continue;
+            }
+            let is_key = matches!(
+                table.constraints.get(&index.name).map(|c| &c.kind),
+                Some(ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. })
+            );
+            if is_key {
+                table.constraints.remove(&index.name);
+                return;
             }
         }
     }

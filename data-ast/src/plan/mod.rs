@@ -188,6 +188,10 @@ pub fn plan(old: &Schema, new: &Schema) -> Result<PlanPair> {
 /// Plans the migration from `old` to `new`, and its rollback, with `options`.
 pub fn plan_with(old: &Schema, new: &Schema, options: &PlanOptions) -> Result<PlanPair> {
     options.validate()?;
+    // Definitions written differently but meaning the same (pg_dump's printing against
+    // hand-written SQL) are not changes.
+    let aligned = crate::equivalence::align_equivalent(old, new);
+    let old = aligned.as_ref().unwrap_or(old);
     let renames = diff::Renames::from_annotations(old, new);
     // Each model's graph serves both directions: diffing and ordering either way.
     let (old_g, new_g) = (graph::Graph::of(old), graph::Graph::of(new));
