@@ -110,6 +110,17 @@ impl Database {
     pub fn introspect(&self) -> Result<String> {
         self.runtime.block_on(async {
             let mut conn = self.connect().await?;
+            let (number, version): (String, String) =
+                sqlx::query_as("SELECT current_setting('server_version_num'), version()")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(|e| self.sql(e))?;
+            if number.parse::<u32>().unwrap_or(0) < crate::introspect::OLDEST_SERVER {
+                return Err(Error::UnsupportedServer {
+                    database: self.label.clone(),
+                    version,
+                });
+            }
             let sql = crate::introspect::catalog_sql(&mut conn)
                 .await
                 .map_err(|e| self.sql(e))?;

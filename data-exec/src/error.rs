@@ -154,6 +154,15 @@ pub enum Error {
         ledger_id: Option<i64>,
     },
 
+    /// The server is too old for the catalog queries of introspection.
+    #[error("cannot read the catalog of `{database}`: it runs PostgreSQL {version}, and introspection needs 13 or later")]
+    UnsupportedServer {
+        /// The database, password redacted.
+        database: String,
+        /// The server's version, as it reports it.
+        version: String,
+    },
+
     /// The internal async runtime used for sqlx could not be built.
     #[error("could not build the tokio runtime: {0}")]
     Runtime(#[source] std::io::Error),

@@ -24,6 +24,10 @@ mod types;
 
 use sqlx::{Connection, PgConnection};
 
+/// The oldest server the catalog queries support (`server_version_num` of PostgreSQL 13:
+/// `regcollation`, `pg_trigger.tgparentid`).
+pub(crate) const OLDEST_SERVER: u32 = 130000;
+
 /// The catalog queries in the order their statements are written out.
 fn parts() -> Vec<(&'static str, String)> {
     vec![
