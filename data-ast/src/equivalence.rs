@@ -33,6 +33,14 @@
 //!
 //! Two definitions that differ only in these ways are treated as equal; a real change (another
 //! constant, another column, another operator) still differs.
+//!
+//! [`align_equivalent`] serves ordinary plans between two golden states (one of them perhaps
+//! pg_dump's output) with the exact subset of these rewrites, the ones that can never change
+//! what a definition means: casts of quoted constants to `text`, casts of constants whose type
+//! the context fixes anyway (a whole default, a comparison's other side, a function argument
+//! for quoted constants), casts of `text`/`varchar` columns to `text`, and all the rewrites
+//! that are not casts. Casts with a length or precision, casts in arithmetic and casts of
+//! other columns stay, so `5::numeric / 2` and `5 / 2` remain different.
 
 use crate::expr;
 use crate::model::{ConstraintKind, Expr, Schema, TypeKind};
