@@ -36,6 +36,10 @@ pub struct PromoteArgs {
     /// Who promotes (default: git config's identity).
     #[arg(long = "as", value_name = "WHO")]
     operator: Option<String>,
+    /// Promote although the coverage gate blocks, for this reason (recorded in
+    /// .data/audit.jsonl and carried into the deployment record).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
 }
 
 /// `data align` and `data rollback`.
@@ -168,13 +172,16 @@ fn render_test(report: &TestReport) -> String {
 
 /// Runs `data promote`.
 pub fn promote(project: &Project, args: PromoteArgs) -> anyhow::Result<ExitCode> {
-    let p = project.promote(&args.env, args.operator)?;
+    let p = project.promote_with(&args.env, args.operator, args.reason.as_deref())?;
     outln!(
         "promoted plan {} for {} (by {})",
         &p.plan_hash[..12],
         p.environment,
         p.by
     );
+    if let Some(reason) = &p.coverage_reason {
+        outln!("the coverage gate was overridden: {reason} (recorded in .data/audit.jsonl)");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -174,7 +174,7 @@ fn first_error(stderr: &str) -> String {
 }
 
 /// Every `.sql` file under `dir`, sorted by path (none when the folder does not exist).
-fn test_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn test_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);

@@ -1,0 +1,219 @@
+//! Database test intelligence end to end: scaffolded pgTAP tests pass on the example project on
+//! a throwaway server, coverage JSON moves with the test files, and the strict coverage gate
+//! blocks `promote` until a reason is given, which the audit log records.
+
+mod support;
+
+use support::cli::{run_data, RunOutput};
+use support::repo::TestRepo;
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The example project (golden SQL and tests) in a fresh git repository, with a `dev`
+/// environment whose database is never contacted (test and promote use a throwaway server).
+fn example_repo(extra_config: &str) -> TestRepo {
+    let mut repo = TestRepo::new();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/supabase-app");
+    copy_dir(&example.join("sql"), &repo.path().join("sql"));
+    copy_dir(&example.join("tests"), &repo.path().join("tests"));
+    std::fs::write(
+        repo.path().join("data.toml"),
+        format!("[environments.dev]\nurl_env = \"TESTINTEL_UNUSED_URL\"\n{extra_config}"),
+    )
+    .unwrap();
+    std::fs::write(repo.path().join(".gitignore"), ".data/\n").unwrap();
+    repo.commit("the example project");
+    repo
+}
+
+fn data(repo: &TestRepo, args: &[&str]) -> RunOutput {
+    let mut all = vec!["-C", repo.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    run_data(all).unwrap()
+}
+
+fn ok(repo: &TestRepo, args: &[&str]) -> String {
+    let out = data(repo, args);
+    assert!(
+        out.success(),
+        "data {args:?}: {}\n{}\n{}",
+        out.failure_summary(),
+        out.stdout,
+        out.stderr
+    );
+    out.stdout
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn scaffolded_tests_pass_on_the_example_project() {
+    let mut repo = example_repo("");
+    let before = json(&ok(&repo, &["test", "required", "--format", "json"]));
+    let missing = before["missing"].as_u64().unwrap();
+    assert!(missing > 100, "{before}");
+    let out = ok(&repo, &["test", "scaffold"]);
+    assert!(
+        out.contains("wrote tests/scaffold/table_app_tasks.sql"),
+        "{out}"
+    );
+    // Every required test is now present, and a second scaffold writes nothing.
+    let after = json(&ok(
+        &repo,
+        &["test", "required", "--format", "json", "--check"],
+    ));
+    assert_eq!(after["missing"], 0, "{after}");
+    assert!(ok(&repo, &["test", "scaffold"]).contains("nothing to scaffold"));
+    repo.commit("scaffolded tests");
+    let out = data(&repo, &["test", "dev"]);
+    assert!(out.success(), "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("ok     tests/scaffold/table_app_tasks.sql"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
+    // Behaviour blocks switch roles.
+    let tasks =
+        std::fs::read_to_string(repo.path().join("tests/scaffold/table_app_tasks.sql")).unwrap();
+    for role in ["anon", "authenticated", "service_role"] {
+        assert!(
+            tasks.contains(&format!("SET LOCAL ROLE {role};")),
+            "{tasks}"
+        );
+    }
+}
+
+#[test]
+fn coverage_json_follows_the_test_files() {
+    let repo = example_repo("");
+    let base = json(&ok(&repo, &["test", "coverage", "--format", "json"]));
+    // tests/schema.sql, counted by hand: tables memberships (has_table, hasnt_table names a
+    // gone one), tasks (fk_ok), milestones (policies_are); columns tasks.assignee_id,
+    // profiles.locale, projects.name, tasks.milestone_id; type task_status; policies
+    // milestones_select, milestones_write.
+    assert_eq!(base["kinds"]["tables"]["covered"], 3, "{}", base["kinds"]);
+    assert_eq!(base["kinds"]["columns"]["covered"], 4);
+    assert_eq!(base["kinds"]["types"]["covered"], 1);
+    assert_eq!(base["kinds"]["policies"]["covered"], 2);
+    assert_eq!(base["kinds"]["functions"]["covered"], 0);
+    std::fs::write(
+        repo.path().join("tests/extra.sql"),
+        "BEGIN;\nSELECT plan(3);\nSELECT has_function('app', 'create_organization');\n\
+         SELECT has_index('app', 'tasks', 'tasks_search_idx', 'search index');\n\
+         SELECT col_not_null('app', 'tasks', 'title');\nSELECT * FROM finish();\nROLLBACK;\n",
+    )
+    .unwrap();
+    let more = json(&ok(&repo, &["test", "coverage", "--format", "json"]));
+    std::fs::remove_file(repo.path().join("tests/extra.sql")).unwrap();
+    let again = json(&ok(&repo, &["test", "coverage", "--format", "json"]));
+    assert_eq!(again, base);
+    let mut changed = Vec::new();
+    for kind in [
+        "tables",
+        "columns",
+        "functions",
+        "policies",
+        "triggers",
+        "indexes",
+        "views",
+        "types",
+    ] {
+        let (b, m) = (&base["kinds"][kind], &more["kinds"][kind]);
+        assert_eq!(b["total"], m["total"]);
+        let d = m["covered"].as_u64().unwrap() - b["covered"].as_u64().unwrap();
+        if d > 0 {
+            changed.push((kind, d));
+        }
+    }
+    assert_eq!(
+        changed,
+        vec![("columns", 1), ("functions", 1), ("indexes", 1)]
+    );
+    let covered_by_extra: Vec<String> = more["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| {
+            o["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "tests/extra.sql")
+        })
+        .map(|o| {
+            format!(
+                "{} {}",
+                o["kind"].as_str().unwrap(),
+                o["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        covered_by_extra,
+        vec![
+            "column app.tasks.title",
+            "function app.create_organization",
+            "index app.tasks_search_idx"
+        ]
+    );
+    let md = ok(&repo, &["test", "coverage", "--format", "markdown"]);
+    assert!(md.starts_with("### Database test coverage"), "{md}");
+    let html = ok(&repo, &["test", "coverage", "--format", "html"]);
+    assert!(
+        html.contains("<table>") && !html.contains("<script"),
+        "{html}"
+    );
+}
+
+#[test]
+fn strict_gate_blocks_promote_until_a_reason_is_audited() {
+    let mut repo = example_repo("\n[testing]\nlevel = \"strict\"\n");
+    ok(&repo, &["test", "scaffold"]);
+    repo.commit("tests for everything");
+    ok(&repo, &["test", "dev"]);
+    ok(&repo, &["promote", "dev"]);
+    // A new policy without a test.
+    repo.golden(
+        "policies/labels_extra.sql",
+        "create policy labels_delete on app.labels for delete using (false);\n",
+    );
+    repo.commit("a policy without tests");
+    ok(&repo, &["test", "dev"]);
+    let refused = data(&repo, &["promote", "dev"]);
+    assert!(!refused.success());
+    assert!(
+        refused
+            .stderr
+            .contains("policy app.labels.labels_delete: command [critical]"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("--reason"), "{}", refused.stderr);
+    let out = ok(
+        &repo,
+        &["promote", "dev", "--reason", "hotfix, tests follow in #42"],
+    );
+    assert!(out.contains("coverage gate was overridden"), "{out}");
+    let audit = std::fs::read_to_string(repo.path().join(".data/audit.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = audit.lines().map(json).collect();
+    assert!(lines.iter().any(|l| l["rule"] == "test-coverage"
+        && l["object"] == "policy app.labels.labels_delete: command"
+        && l["reason"] == "hotfix, tests follow in #42"
+        && l["environment"] == "dev"));
+}
