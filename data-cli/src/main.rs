@@ -84,7 +84,7 @@ enum Command {
     /// Apply the pending plan to the environment's deployed schema on a throwaway server and
     /// run the pgTAP tests; the result is recorded against the plan hash. Subcommands report
     /// coverage, list the tests a change requires and scaffold the missing ones.
-    Test(testintel_cmd::TestArgs),
+    Test(testintel_cmd::TestCli),
     /// Mark the tested pending plan ready for the environment.
     Promote(deploy_cmd::PromoteArgs),
     /// Deploy HEAD to an environment, through every gate.

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// `data test`: without a subcommand, runs the tests of an environment's pending plan.
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct TestArgs {
+pub struct TestCli {
     #[command(subcommand)]
     command: Option<TestCommand>,
     #[command(flatten)]
@@ -82,7 +82,7 @@ struct ScaffoldArgs {
 }
 
 /// Runs `data test` or one of its subcommands.
-pub fn run(project: &Project, args: TestArgs) -> anyhow::Result<ExitCode> {
+pub fn run(project: &Project, args: TestCli) -> anyhow::Result<ExitCode> {
     match args.command {
         None => deploy_cmd::test(project, args.run),
         Some(TestCommand::Coverage(a)) => coverage(project, a),
