@@ -188,10 +188,10 @@ fn strict_gate_blocks_promote_until_a_reason_is_audited() {
     repo.commit("tests for everything");
     ok(&repo, &["test", "dev"]);
     ok(&repo, &["promote", "dev"]);
-    // A new policy without a test.
+    // A new policy without a test, on a table that had none (so no `policies_are` fails).
     repo.golden(
-        "policies/labels_extra.sql",
-        "create policy labels_delete on app.labels for delete using (false);\n",
+        "policies/audit_log.sql",
+        "create policy audit_log_read on private.audit_log for select using (false);\n",
     );
     repo.commit("a policy without tests");
     ok(&repo, &["test", "dev"]);
@@ -200,7 +200,7 @@ fn strict_gate_blocks_promote_until_a_reason_is_audited() {
     assert!(
         refused
             .stderr
-            .contains("policy app.labels.labels_delete: command [critical]"),
+            .contains("policy private.audit_log.audit_log_read: command [critical]"),
         "{}",
         refused.stderr
     );
@@ -213,7 +213,7 @@ fn strict_gate_blocks_promote_until_a_reason_is_audited() {
     let audit = std::fs::read_to_string(repo.path().join(".data/audit.jsonl")).unwrap();
     let lines: Vec<serde_json::Value> = audit.lines().map(json).collect();
     assert!(lines.iter().any(|l| l["rule"] == "test-coverage"
-        && l["object"] == "policy app.labels.labels_delete: command"
+        && l["object"] == "policy private.audit_log.audit_log_read: command"
         && l["reason"] == "hotfix, tests follow in #42"
         && l["environment"] == "dev"));
 }
