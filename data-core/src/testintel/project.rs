@@ -89,7 +89,7 @@ impl Project {
             None => SchemaSource::Folder(self.dir().to_path_buf()),
         };
         let schema = self.engine().load(&source)?.schema;
-        Ok(self.coverage_of(&schema)?)
+        self.coverage_of(&schema)
     }
 
     fn coverage_of(&self, schema: &Schema) -> Result<Coverage> {
@@ -132,7 +132,7 @@ impl Project {
             None => SchemaSource::Folder(self.dir().to_path_buf()),
         };
         let (_, old, new) = self.engine().diff_models(&from_source, &to_source)?;
-        Ok(self.required_between(from_source.label(), to_source.label(), old, new)?)
+        self.required_between(from_source.label(), to_source.label(), old, new)
     }
 
     fn required_between(
