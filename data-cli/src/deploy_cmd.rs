@@ -1,4 +1,4 @@
-//! The deploy commands: `automate`, `test`, `promote`, `align`, `rollback`. Parsing and
+//! The deploy commands: `automate`, `test` (its report), `promote`, `align`, `rollback`. Parsing and
 //! printing only; the workflow lives in data-core's `deploy` module.
 
 use clap::Args;
@@ -21,10 +21,10 @@ pub struct AutomateArgs {
 pub struct TestArgs {
     /// The environment whose deployed schema the plan is applied to (default: dev).
     #[arg(default_value = "dev")]
-    env: String,
+    pub(crate) env: String,
     /// Also write the results as JUnit XML.
     #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
+    pub(crate) junit: Option<PathBuf>,
 }
 
 /// `data promote`.
@@ -105,23 +105,8 @@ pub fn automate(project: &Project, args: AutomateArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `data test`.
-pub fn test(project: &Project, args: TestArgs) -> anyhow::Result<ExitCode> {
-    let report = project.test_plan(&args.env)?;
-    out!("{}", render_test(&report));
-    if let Some(path) = &args.junit {
-        std::fs::write(path, report.junit())
-            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn render_test(report: &TestReport) -> String {
+/// The console report of a `data test` run (its runner lives in `testintel_cmd`).
+pub(crate) fn render_test(report: &TestReport) -> String {
     let mut out = format!(
         "plan {} for {}: {} operation(s) ",
         &report.plan_hash[..12],

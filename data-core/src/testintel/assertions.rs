@@ -528,6 +528,18 @@ pub fn parse_file(file: &str, text: &str, schema: &Schema) -> Result<Vec<Fact>, 
         let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
             continue;
         };
+        if let NodeEnum::CreateFunctionStmt(f) = node {
+            let start = offset.min(cleaned.len());
+            let len = usize::try_from(raw.stmt_len).unwrap_or(0);
+            let end = if len == 0 {
+                cleaned.len()
+            } else {
+                (start + len).min(cleaned.len())
+            };
+            let statement = cleaned.get(start..end).unwrap_or_default();
+            reader.test_function(f, statement);
+            continue;
+        }
         match node {
             NodeEnum::VariableSetStmt(v) if v.name == "role" => {
                 reader.role = match v.args.first().map(arg_of) {
@@ -919,6 +931,93 @@ impl Reader<'_> {
                 );
             }
         }
+    }
+}
+
+impl Reader<'_> {
+    /// A test function (`test.run_*_tests()`): the assertions in its body count as the file's.
+    /// PL/pgSQL bodies are read with libpg_query's PL/pgSQL parser, each SQL expression in them
+    /// with the SQL parser; SQL bodies directly. `SET ROLE` inside the body is followed.
+    fn test_function(&mut self, f: &pg_query::protobuf::CreateFunctionStmt, statement: &str) {
+        let (schema, name) = qualified(&f.funcname);
+        if schema.as_deref() != Some(super::discover::TEST_SCHEMA)
+            || !super::discover::is_test_function(&name)
+        {
+            return;
+        }
+        let saved = self.role.take();
+        let mut queries = Vec::new();
+        if let Ok(json) = pg_query::parse_plpgsql(statement) {
+            collect_queries(&json, &mut queries);
+        }
+        if queries.is_empty() {
+            // A SQL-language body: its text is the `AS` string.
+            for o in &f.options {
+                if let Some(NodeEnum::DefElem(d)) = &o.node {
+                    if d.defname == "as" {
+                        if let Some(NodeEnum::List(l)) =
+                            d.arg.as_deref().and_then(|a| a.node.as_ref())
+                        {
+                            queries.extend(l.items.iter().filter_map(|i| match &i.node {
+                                Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                                _ => None,
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+        for q in queries {
+            // PL/pgSQL expressions are bare (`has_table(...)`); statements are whole.
+            let parsed =
+                pg_query::parse(&q, 0).or_else(|_| pg_query::parse(&format!("SELECT {q}"), 0));
+            let Ok(parsed) = parsed else {
+                continue;
+            };
+            for raw in &parsed.protobuf.stmts {
+                let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+                    continue;
+                };
+                if let NodeEnum::VariableSetStmt(v) = node {
+                    if v.name == "role" {
+                        self.role = match v.args.first().map(arg_of) {
+                            Some(Arg::Str(r)) if !r.eq_ignore_ascii_case("none") => Some(r),
+                            _ => None,
+                        };
+                    }
+                    continue;
+                }
+                let mut seen = Seen::default();
+                collect(node, &mut seen);
+                let mut asserted = false;
+                for (schema, name, args) in &seen.calls {
+                    if schema.as_deref().is_some_and(|s| s != "public") {
+                        continue;
+                    }
+                    asserted |= self.assertion(name, args);
+                }
+                if asserted {
+                    self.probes(&seen, "catalog probe");
+                }
+            }
+        }
+        self.role = saved;
+    }
+}
+
+/// Every `"query"` string of a PL/pgSQL parse tree (JSON), in statement order.
+fn collect_queries(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("query", serde_json::Value::String(s)) => out.push(s.clone()),
+                    _ => collect_queries(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_queries(x, out)),
+        _ => {}
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod assertions;
 pub mod coverage;
+pub mod discover;
 pub mod gate;
 mod project;
 pub mod report;
@@ -16,6 +17,7 @@ pub mod scaffold;
 
 pub use assertions::{Facet, Fact, ObjectKey, ObjectKind as CoverageKind};
 pub use coverage::{Coverage, KindCoverage};
+pub use discover::TestFilter;
 pub use gate::{GateLevel, TestingConfig};
 pub use project::{RequiredReport, ScaffoldReport};
 pub use required::{Priority, RequiredTest};

@@ -276,3 +276,41 @@ fn gate_levels_and_thresholds() {
     assert_eq!(prod.below, vec![(ObjectKind::Trigger, 0.0, 100)]);
     assert!(evaluate(&config("thresholds = { tabels = 1 }"), "dev", &tests, &cov).is_err());
 }
+
+#[test]
+fn test_functions_count_like_files() {
+    let s = schema(FIXTURE);
+    let file = "
+CREATE SCHEMA IF NOT EXISTS test;
+CREATE OR REPLACE FUNCTION test.run_items_tests() RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NEXT has_table('app', 'owners', 'owners exist');
+    SET LOCAL ROLE authenticated;
+    RETURN NEXT is_empty('SELECT * FROM app.items WHERE false');
+    RESET ROLE;
+END
+$$;
+CREATE FUNCTION test.run_sql_tests() RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT has_column('app', 'owners', 'email');
+$$;
+CREATE FUNCTION test.helper() RETURNS SETOF text LANGUAGE sql AS $$ SELECT has_view('app', 'open_items') $$;
+";
+    let facts = parse_file("tests/functions.sql", file, &s).unwrap();
+    let names: Vec<String> = facts
+        .iter()
+        .map(|f| format!("{} {:?} {:?}", f.object, f.facet, f.role))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "table app.items Behaviour Some(\"authenticated\")",
+            "table app.owners Exists None",
+            "column app.owners.email Exists None",
+        ],
+        "{names:#?}"
+    );
+    assert_eq!(
+        super::discover::classify(file),
+        super::discover::FileRole::Functions
+    );
+}
