@@ -1,10 +1,12 @@
 //! Database test intelligence end to end: scaffolded pgTAP tests pass on the example project on
-//! a throwaway server, coverage JSON moves with the test files, and the strict coverage gate
-//! blocks `promote` until a reason is given, which the audit log records.
+//! a throwaway server, coverage JSON moves with the test files, filters and test functions, and
+//! the strict coverage gate blocks `promote` and `align` until a reason is given, which the
+//! audit log records.
 
 mod support;
 
 use support::cli::{run_data, RunOutput};
+use support::db::{shared_cluster, ScratchDb};
 use support::repo::TestRepo;
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -22,7 +24,7 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 /// The example project (golden SQL and tests) in a fresh git repository, with a `dev`
-/// environment whose database is never contacted (test and promote use a throwaway server).
+/// environment (test and promote use a throwaway server; only `align` reaches its database).
 fn example_repo(extra_config: &str) -> TestRepo {
     let mut repo = TestRepo::new();
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/supabase-app");
@@ -30,7 +32,7 @@ fn example_repo(extra_config: &str) -> TestRepo {
     copy_dir(&example.join("tests"), &repo.path().join("tests"));
     std::fs::write(
         repo.path().join("data.toml"),
-        format!("[environments.dev]\nurl_env = \"TESTINTEL_UNUSED_URL\"\n{extra_config}"),
+        format!("[environments.dev]\nurl_env = \"DATA_TEST_TESTINTEL_URL\"\n{extra_config}"),
     )
     .unwrap();
     std::fs::write(repo.path().join(".gitignore"), ".data/\n").unwrap();
@@ -184,6 +186,8 @@ fn coverage_json_follows_the_test_files() {
 #[test]
 fn strict_gate_blocks_promote_until_a_reason_is_audited() {
     let mut repo = example_repo("\n[testing]\nlevel = \"strict\"\n");
+    let db = ScratchDb::create(shared_cluster(), "testintel_gate").unwrap();
+    std::env::set_var("DATA_TEST_TESTINTEL_URL", shared_cluster().url(db.name()));
     ok(&repo, &["test", "scaffold"]);
     repo.commit("tests for everything");
     ok(&repo, &["test", "dev"]);
@@ -205,15 +209,91 @@ fn strict_gate_blocks_promote_until_a_reason_is_audited() {
         refused.stderr
     );
     assert!(refused.stderr.contains("--reason"), "{}", refused.stderr);
+    let blocked = data(&repo, &["align", "dev", "--dry-run"]);
+    assert!(
+        blocked
+            .stderr
+            .contains("BLOCKED  test coverage: 6 missing required test(s) block at level strict"),
+        "{}",
+        blocked.stderr
+    );
     let out = ok(
         &repo,
         &["promote", "dev", "--reason", "hotfix, tests follow in #42"],
     );
     assert!(out.contains("coverage gate was overridden"), "{out}");
+    let through = data(&repo, &["align", "dev", "--dry-run"]);
+    assert!(through.success(), "{}", through.stderr);
+    assert!(
+        through.stderr.contains("accepted test coverage")
+            && through
+                .stderr
+                .contains("reason: hotfix, tests follow in #42"),
+        "{}",
+        through.stderr
+    );
     let audit = std::fs::read_to_string(repo.path().join(".data/audit.jsonl")).unwrap();
     let lines: Vec<serde_json::Value> = audit.lines().map(json).collect();
     assert!(lines.iter().any(|l| l["rule"] == "test-coverage"
         && l["object"] == "policy private.audit_log.audit_log_read: command"
         && l["reason"] == "hotfix, tests follow in #42"
         && l["environment"] == "dev"));
+}
+
+#[test]
+fn test_functions_and_filters() {
+    let mut repo = example_repo("");
+    std::fs::create_dir_all(repo.path().join("tests/labels")).unwrap();
+    std::fs::write(
+        repo.path().join("tests/labels/functions.sql"),
+        "CREATE SCHEMA IF NOT EXISTS test;\n\
+         CREATE OR REPLACE FUNCTION test.run_labels_tests() RETURNS SETOF text LANGUAGE plpgsql AS $$\n\
+         BEGIN\n    RETURN NEXT has_table('app', 'labels', 'labels exist');\n\
+         RETURN NEXT col_not_null('app', 'labels', 'name', 'labels have names');\nEND\n$$;\n",
+    )
+    .unwrap();
+    repo.commit("a test function");
+    // The function's assertions count for coverage.
+    let c = json(&ok(&repo, &["test", "coverage", "--format", "json"]));
+    let by_fn: Vec<&str> = c["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| {
+            o["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "tests/labels/functions.sql")
+        })
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(by_fn, vec!["app.labels", "app.labels.name"]);
+    let all = ok(&repo, &["test", "dev"]);
+    assert!(
+        all.contains("ok     test.run_labels_tests() (2 test(s))"),
+        "{all}"
+    );
+    assert!(all.contains("ok     tests/schema.sql (8 test(s))"), "{all}");
+    assert!(all.contains("result recorded for this plan"), "{all}");
+    let suite = ok(&repo, &["test", "dev", "--suite", "labels"]);
+    assert!(
+        suite.contains("test.run_labels_tests()") && !suite.contains("tests/schema.sql"),
+        "{suite}"
+    );
+    assert!(suite.contains("filtered run, not recorded"), "{suite}");
+    let named = json(&ok(
+        &repo,
+        &["test", "dev", "--name", "locale", "--format", "json"],
+    ));
+    assert_eq!(named["tests"], 1, "{named}");
+    assert_eq!(
+        named["files"][0]["tests"][0]["description"],
+        "every profile has a locale"
+    );
+    let md = ok(
+        &repo,
+        &["test", "dev", "--file", "schema", "--format", "markdown"],
+    );
+    assert!(md.contains("| ✅ `tests/schema.sql` | 8 | 0 |"), "{md}");
 }
