@@ -151,6 +151,8 @@ pub enum Facet {
     Labels,
     /// The complete list of a table's policies (`policies_are`): policies not listed are absent.
     PolicySet,
+    /// A role's privileges on a table (`table_privs_are`).
+    Privileges,
 }
 
 impl Facet {
@@ -176,6 +178,7 @@ impl Facet {
             Facet::RlsEnabled => "row level security enabled",
             Facet::Labels => "labels",
             Facet::PolicySet => "policy list",
+            Facet::Privileges => "privileges",
         }
     }
 }
@@ -761,6 +764,26 @@ impl Reader<'_> {
                             name,
                         );
                     }
+                }
+                "table_privs_are" => {
+                    let (schema, table, role) = match args {
+                        [Arg::Str(s), Arg::Str(t), Arg::Str(r), Arg::Array(_), ..]
+                            if self.names.is_schema(s) =>
+                        {
+                            (s.clone(), t.clone(), r.clone())
+                        }
+                        [Arg::Str(t), Arg::Str(r), Arg::Array(_), ..] => {
+                            (self.names.resolve(K::Table, t), t.clone(), r.clone())
+                        }
+                        _ => return true,
+                    };
+                    self.push_full(
+                        ObjectKey::new(K::Table, format!("{schema}.{table}")),
+                        F::Privileges,
+                        Some(role),
+                        Vec::new(),
+                        name,
+                    );
                 }
                 "fk_ok" => {
                     let (schema, table, cols) =

@@ -459,6 +459,38 @@ pub fn derive(old: &Schema, new: &Schema, supabase: bool, exclude: &[String]) ->
             );
         }
     }
+    // Table privileges of managed roles (GRANT and REVOKE are security changes).
+    let table_of = |schema: &Schema, sql: &str| -> Option<QName> {
+        schema.tables.keys().find(|q| q.sql() == sql).cloned()
+    };
+    for ((obj, role), privs) in new.grants.iter().filter(|((o, _), _)| o.kind == "TABLE") {
+        let Some(q) = table_of(new, &obj.sql).filter(|q| !skip(&q.schema)) else {
+            continue;
+        };
+        if old.grants.get(&(obj.clone(), role.clone())) != Some(privs) {
+            c.add_role(
+                ObjectKey::new(ObjectKind::Table, q.to_string()),
+                Facet::Privileges,
+                Some(role.clone()),
+                Priority::Critical,
+                &format!("grant on {q} to {role}"),
+            );
+        }
+    }
+    for (obj, role) in old.grants.keys().filter(|(o, _)| o.kind == "TABLE") {
+        let Some(q) = table_of(new, &obj.sql).filter(|q| !skip(&q.schema)) else {
+            continue;
+        };
+        if !new.grants.contains_key(&(obj.clone(), role.clone())) {
+            c.add_role(
+                ObjectKey::new(ObjectKind::Table, q.to_string()),
+                Facet::Privileges,
+                Some(role.clone()),
+                Priority::Critical,
+                &format!("revoke on {q} from {role}"),
+            );
+        }
+    }
     // Policies.
     for ((q, name), p) in new.policies.iter().filter(|((q, _), _)| !skip(&q.schema)) {
         match old.policies.get(&(q.clone(), name.clone())) {
@@ -720,6 +752,7 @@ fn satisfies(f: &Fact, t: &RequiredTest) -> bool {
                     && f.object.name == table
                     && !f.listed.iter().any(|l| l == policy))
         }
+        Facet::Privileges => f.object == t.object && f.facet == t.facet && f.role == t.role,
         _ => f.object == t.object && f.facet == t.facet,
     }
 }

@@ -386,6 +386,23 @@ fn assertion(t: &RequiredTest, new: &Schema, old: &Schema) -> Option<String> {
                 array(&cols)
             )
         }
+        (ObjectKind::Table, Facet::Privileges) => {
+            let q = qname(name);
+            let role = t.role.as_ref()?;
+            let privs: Vec<String> = new
+                .grants
+                .iter()
+                .find(|((o, r), _)| o.kind == "TABLE" && o.sql == q.sql() && r == role)
+                .map(|(_, p)| p.iter().map(|x| x.to_ascii_uppercase()).collect())
+                .unwrap_or_default();
+            format!(
+                "SELECT table_privs_are({}, {}, {}, {}, {desc});",
+                lit(&q.schema),
+                lit(&q.name),
+                lit(role),
+                array(&privs)
+            )
+        }
         (ObjectKind::Table, Facet::Check) => {
             let q = qname(name);
             format!(

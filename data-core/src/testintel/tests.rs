@@ -314,3 +314,43 @@ CREATE FUNCTION test.helper() RETURNS SETOF text LANGUAGE sql AS $$ SELECT has_v
         super::discover::FileRole::Functions
     );
 }
+
+#[test]
+fn grants_require_privilege_tests() {
+    let managed = |sql: &str| {
+        let options = build::LoadOptions {
+            managed_roles: vec!["anon".into()],
+        };
+        build::load_with(
+            &[SourceFile::new("t.sql", sql)],
+            &ParseCache::new(),
+            &options,
+        )
+        .schema
+    };
+    let old = managed("create schema app; create table app.t (id int);");
+    let new =
+        managed("create schema app; create table app.t (id int); grant select on app.t to anon;");
+    let mut tests = derive(&old, &new, false, &[]);
+    assert_eq!(
+        tests
+            .iter()
+            .map(|t| (t.id(), t.priority))
+            .collect::<Vec<_>>(),
+        vec![(
+            "table app.t: privileges as anon".to_string(),
+            Priority::Critical
+        )]
+    );
+    let files = scaffold(&tests, &new, &old, false);
+    assert!(
+        files[0].text.contains("SELECT table_privs_are('app', 't', 'anon', ARRAY['SELECT']::name[], 'table app.t: privileges as anon');"),
+        "{}",
+        files[0].text
+    );
+    let facts = parse_file(&files[0].path, &files[0].text, &new).unwrap();
+    satisfy(&mut tests, &facts);
+    assert!(tests[0].satisfied_by.is_some());
+    // A revoke needs the same check, now expecting nothing.
+    assert_eq!(derive(&new, &old, false, &[]).len(), 1);
+}
