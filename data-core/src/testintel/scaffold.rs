@@ -120,7 +120,18 @@ pub fn scaffold(
     supabase: bool,
 ) -> Vec<ScaffoldFile> {
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
-    for t in tests.iter().filter(|t| t.satisfied_by.is_none()) {
+    // Grouped by object inside a file (the table, then its columns, ...), not by priority.
+    let mut missing: Vec<&RequiredTest> =
+        tests.iter().filter(|t| t.satisfied_by.is_none()).collect();
+    missing.sort_by(|a, b| {
+        (a.object.kind, &a.object.name, a.facet, &a.role).cmp(&(
+            b.object.kind,
+            &b.object.name,
+            b.facet,
+            &b.role,
+        ))
+    });
+    for t in missing {
         let (kind, q) = owner(t, new, old);
         let path = file_name(&kind, &q);
         let draft = drafts.entry(path).or_insert_with(|| Draft {
