@@ -86,9 +86,9 @@ struct RequiredArgs {
     /// The environment whose deployment FROM defaults to.
     #[arg(long, default_value = "dev")]
     env: String,
-    /// Output format (html is not offered here).
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    format: ReportFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+    format: RunFormat,
     /// Exit 1 when a required test is missing.
     #[arg(long)]
     check: bool,
@@ -332,10 +332,9 @@ fn coverage(project: &Project, args: CoverageArgs) -> anyhow::Result<ExitCode> {
 fn required(project: &Project, args: RequiredArgs) -> anyhow::Result<ExitCode> {
     let r = project.required_tests(&args.env, args.from.as_deref(), args.to.as_deref())?;
     let text = match args.format {
-        ReportFormat::Human => report::required_human(&r),
-        ReportFormat::Json => report::required_json(&r),
-        ReportFormat::Markdown => report::required_markdown(&r),
-        ReportFormat::Html => anyhow::bail!("`data test required` prints human, json or markdown"),
+        RunFormat::Human => report::required_human(&r),
+        RunFormat::Json => report::required_json(&r),
+        RunFormat::Markdown => report::required_markdown(&r),
     };
     out!("{text}");
     Ok(if args.check && r.missing().next().is_some() {

@@ -125,6 +125,12 @@ impl GateResult {
 
     /// One paragraph naming every blocking test and threshold.
     pub fn detail(&self) -> String {
+        if self.passed() && self.level == GateLevel::Off {
+            return format!(
+                "{} required test(s) missing; set `level` in [testing] of data.toml to enforce them",
+                self.missing
+            );
+        }
         if self.passed() {
             return format!(
                 "level {}: every blocking required test exists ({} missing below the level)",
