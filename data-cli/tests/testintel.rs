@@ -297,3 +297,36 @@ fn test_functions_and_filters() {
     );
     assert!(md.contains("| ✅ `tests/schema.sql` | 8 | 0 |"), "{md}");
 }
+
+#[test]
+fn grants_get_privilege_tests_that_pass() {
+    // pg_monitor exists on every server, so the GRANT applies on the throwaway one.
+    let mut repo = TestRepo::new();
+    std::fs::write(
+        repo.path().join("data.toml"),
+        "managed_roles = [\"pg_monitor\"]\n[environments.dev]\nurl_env = \"DATA_TEST_TESTINTEL_URL\"\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join(".gitignore"), ".data/\n").unwrap();
+    repo.golden(
+        "tables/t.sql",
+        "create schema app;\ncreate table app.t (id int primary key);\ngrant select, insert on app.t to pg_monitor;\n",
+    );
+    repo.commit("a table with a grant");
+    let required = ok(&repo, &["test", "required"]);
+    assert!(
+        required.contains("MISSING  critical table app.t: privileges as pg_monitor"),
+        "{required}"
+    );
+    ok(&repo, &["test", "scaffold"]);
+    let file = std::fs::read_to_string(repo.path().join("tests/scaffold/table_app_t.sql")).unwrap();
+    assert!(
+        file.contains(
+            "table_privs_are('app', 't', 'pg_monitor', ARRAY['INSERT', 'SELECT']::name[]"
+        ),
+        "{file}"
+    );
+    repo.commit("scaffolded");
+    let run = ok(&repo, &["test", "dev"]);
+    assert!(run.contains("PASSED: 6 test(s), 0 failure(s)"), "{run}");
+}
