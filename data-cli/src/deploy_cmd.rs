@@ -1,4 +1,4 @@
-//! The deploy commands: `automate`, `test`, `promote`, `align`, `rollback`. Parsing and
+//! The deploy commands: `automate`, `test` (its report), `promote`, `align`, `rollback`. Parsing and
 //! printing only; the workflow lives in data-core's `deploy` module.
 
 use clap::Args;
@@ -21,10 +21,10 @@ pub struct AutomateArgs {
 pub struct TestArgs {
     /// The environment whose deployed schema the plan is applied to (default: dev).
     #[arg(default_value = "dev")]
-    env: String,
+    pub(crate) env: String,
     /// Also write the results as JUnit XML.
     #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
+    pub(crate) junit: Option<PathBuf>,
 }
 
 /// `data promote`.
@@ -36,6 +36,10 @@ pub struct PromoteArgs {
     /// Who promotes (default: git config's identity).
     #[arg(long = "as", value_name = "WHO")]
     operator: Option<String>,
+    /// Promote although the coverage gate blocks, for this reason (recorded in
+    /// .data/audit.jsonl and carried into the deployment record).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
 }
 
 /// `data align` and `data rollback`.
@@ -101,23 +105,8 @@ pub fn automate(project: &Project, args: AutomateArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `data test`.
-pub fn test(project: &Project, args: TestArgs) -> anyhow::Result<ExitCode> {
-    let report = project.test_plan(&args.env)?;
-    out!("{}", render_test(&report));
-    if let Some(path) = &args.junit {
-        std::fs::write(path, report.junit())
-            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn render_test(report: &TestReport) -> String {
+/// The console report of a `data test` run (its runner lives in `testintel_cmd`).
+pub(crate) fn render_test(report: &TestReport) -> String {
     let mut out = format!(
         "plan {} for {}: {} operation(s) ",
         &report.plan_hash[..12],
@@ -168,13 +157,16 @@ fn render_test(report: &TestReport) -> String {
 
 /// Runs `data promote`.
 pub fn promote(project: &Project, args: PromoteArgs) -> anyhow::Result<ExitCode> {
-    let p = project.promote(&args.env, args.operator)?;
+    let p = project.promote_with(&args.env, args.operator, args.reason.as_deref())?;
     outln!(
         "promoted plan {} for {} (by {})",
         &p.plan_hash[..12],
         p.environment,
         p.by
     );
+    if let Some(reason) = &p.coverage_reason {
+        outln!("the coverage gate was overridden: {reason} (recorded in .data/audit.jsonl)");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,6 +7,7 @@ mod deploy_cmd;
 mod ledger_cmd;
 mod lint_cmd;
 mod rules_cmd;
+mod testintel_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use data_core::{Engine, Project, RenderFormat, SchemaSource, Severity};
@@ -81,8 +82,9 @@ enum Command {
     /// Write the pending plan of an environment as migration files (up, down, JSON).
     Automate(deploy_cmd::AutomateArgs),
     /// Apply the pending plan to the environment's deployed schema on a throwaway server and
-    /// run the pgTAP tests; the result is recorded against the plan hash.
-    Test(deploy_cmd::TestArgs),
+    /// run the pgTAP tests; the result is recorded against the plan hash. Subcommands report
+    /// coverage, list the tests a change requires and scaffold the missing ones.
+    Test(testintel_cmd::TestCli),
     /// Mark the tested pending plan ready for the environment.
     Promote(deploy_cmd::PromoteArgs),
     /// Deploy HEAD to an environment, through every gate.
@@ -156,7 +158,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Automate(args) => deploy_cmd::automate(&Project::open(&project)?, args),
-        Command::Test(args) => deploy_cmd::test(&Project::open(&project)?, args),
+        Command::Test(args) => testintel_cmd::run(&Project::open(&project)?, args),
         Command::Promote(args) => deploy_cmd::promote(&Project::open(&project)?, args),
         Command::Align(args) => deploy_cmd::align(&Project::open(&project)?, args),
         Command::Rollback(args) => deploy_cmd::rollback(&Project::open(&project)?, args),

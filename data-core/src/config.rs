@@ -26,6 +26,8 @@ pub struct Config {
     pub tests_dir: String,
     /// How deployments run.
     pub deploy: DeploySettings,
+    /// The coverage gate and test intelligence settings (`[testing]`).
+    pub testing: crate::testintel::TestingConfig,
 }
 
 /// `[deploy]`: how `data align` waits for a concurrent deployment. (Timeouts come from
@@ -71,6 +73,7 @@ impl Default for Config {
             migrations_dir: "migrations".to_string(),
             tests_dir: "tests".to_string(),
             deploy: DeploySettings::default(),
+            testing: crate::testintel::TestingConfig::default(),
         }
     }
 }

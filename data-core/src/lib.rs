@@ -36,6 +36,7 @@ mod project;
 pub mod report;
 mod source;
 mod status;
+pub mod testintel;
 mod timetravel;
 
 pub use config::{Config, DeploySettings, Environment, PlanConfig};

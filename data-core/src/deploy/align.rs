@@ -79,7 +79,15 @@ impl Project {
     ) -> Result<AlignReport> {
         let pending = self.pending(env, None)?;
         let promoted = self.gate_promoted(env, &pending.plan_hash())?;
-        self.deploy(env, pending, Some(promoted), options, None, progress)
+        let coverage = self.gate_coverage(env, &pending)?;
+        self.deploy(
+            env,
+            pending,
+            vec![(promoted, None), coverage],
+            options,
+            None,
+            progress,
+        )
     }
 
     /// Returns `env` to the schema of `to` (a deployment tag), by default the deployment before
@@ -125,14 +133,14 @@ impl Project {
         };
         let pending = self.pending_rollback(env, &target.commit)?;
         let note = format!("rollback from {} to {}", current.tag, target.tag);
-        self.deploy(env, pending, None, options, Some(note), progress)
+        self.deploy(env, pending, Vec::new(), options, Some(note), progress)
     }
 
     fn deploy(
         &self,
         env: &str,
         pending: Pending,
-        promoted: Option<Gate>,
+        before: Vec<(Gate, Option<Override>)>,
         options: &AlignOptions,
         note: Option<String>,
         progress: &mut dyn FnMut(&StepEvent<'_>),
@@ -144,9 +152,12 @@ impl Project {
             .get(env)
             .is_some_and(|e| e.protected);
         let mut gates = vec![self.gate_clean_tree(&pending)?, self.gate_branch(env)?];
-        gates.extend(promoted);
-        gates.push(confirmation_gate(env, protected, &options.confirmation));
         let mut overrides = Vec::new();
+        for (gate, accepted) in before {
+            gates.push(gate);
+            overrides.extend(accepted);
+        }
+        gates.push(confirmation_gate(env, protected, &options.confirmation));
         if let Confirmation::Ci(reason) = &options.confirmation {
             overrides.push(Override {
                 rule: "non-interactive-deploy".into(),

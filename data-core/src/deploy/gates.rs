@@ -144,6 +144,54 @@ impl Project {
         ))
     }
 
+    /// The coverage gate (`[testing]` in `data.toml`): the tests the plan requires exist, or
+    /// `data promote --reason` let exactly this plan through (already audited then; the reason
+    /// goes into the deployment record).
+    pub(crate) fn gate_coverage(
+        &self,
+        env: &str,
+        pending: &Pending,
+    ) -> Result<(Gate, Option<data_ledger::Override>)> {
+        let name = "test coverage";
+        let result = self.coverage_gate(env, pending)?;
+        if result.passed() {
+            let status =
+                if result.level == crate::testintel::GateLevel::Off && result.below.is_empty() {
+                    GateStatus::Skipped
+                } else {
+                    GateStatus::Passed
+                };
+            return Ok((Gate::new(name, status, result.detail()), None));
+        }
+        let promotion: Option<Promotion> =
+            state::read_json(&state::promotion_path(self.dir(), env))?;
+        let plan_hash = pending.plan_hash();
+        match promotion
+            .filter(|p| p.plan_hash == plan_hash)
+            .and_then(|p| p.coverage_reason)
+        {
+            Some(reason) => Ok((
+                Gate::new(name, GateStatus::Accepted(reason.clone()), result.detail()),
+                Some(data_ledger::Override {
+                    rule: "test-coverage".into(),
+                    object: env.to_string(),
+                    reason,
+                }),
+            )),
+            None => Ok((
+                Gate::new(
+                    name,
+                    GateStatus::Failed,
+                    format!(
+                        "{}; add the tests, or `data promote {env} --reason \"...\"`",
+                        result.detail()
+                    ),
+                ),
+                None,
+            )),
+        }
+    }
+
     /// The plan was tested (`data test`) and promoted (`data promote`) for this environment.
     pub(crate) fn gate_promoted(&self, env: &str, plan_hash: &str) -> Result<Gate> {
         let promotion: Option<Promotion> =

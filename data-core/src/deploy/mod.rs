@@ -16,4 +16,5 @@ pub use automate::MigrationFiles;
 pub use gates::{Gate, GateStatus};
 pub use pending::Pending;
 pub use state::{Promotion, TestRecord};
+pub(crate) use testing::test_files;
 pub use testing::{TestFileResult, TestReport};

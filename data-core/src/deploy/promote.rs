@@ -1,5 +1,6 @@
 //! `data promote`: marks the pending plan of an environment ready, only when `data test`
-//! passed for exactly this plan.
+//! passed for exactly this plan and the coverage gate (`[testing]`) lets it through, or a
+//! written reason, recorded in the audit log, overrides the gate.
 
 use super::state::{self, Promotion, TestRecord};
 use crate::error::{Error, Result};
@@ -9,6 +10,17 @@ use chrono::Utc;
 impl Project {
     /// Promotes the pending plan of `env`; refuses unless its tests passed.
     pub fn promote(&self, env: &str, by: Option<String>) -> Result<Promotion> {
+        self.promote_with(env, by, None)
+    }
+
+    /// [`Project::promote`], letting a blocking coverage gate through for `coverage_reason`,
+    /// which is recorded in `.data/audit.jsonl` (one line per missing test) and the promotion.
+    pub fn promote_with(
+        &self,
+        env: &str,
+        by: Option<String>,
+        coverage_reason: Option<&str>,
+    ) -> Result<Promotion> {
         let pending = self.pending(env, None)?;
         let plan_hash = pending.plan_hash();
         let tested: Option<TestRecord> =
@@ -28,15 +40,49 @@ impl Project {
                 )))
             }
         }
+        let by = by.unwrap_or_else(|| {
+            self.ledger()
+                .map(|l| l.operator())
+                .unwrap_or_else(|_| "unknown".into())
+        });
+        let gate = self.coverage_gate(env, &pending)?;
+        let mut accepted = None;
+        if !gate.passed() {
+            match coverage_reason.map(str::trim).filter(|r| !r.is_empty()) {
+                None => {
+                    return Err(Error::Gate(format!(
+                        "test coverage: {}; add the tests (`data test scaffold` writes them) or pass --reason \"...\"",
+                        gate.detail()
+                    )))
+                }
+                Some(reason) => {
+                    let mut applied: Vec<data_rules::AppliedOverride> = gate
+                        .blocking
+                        .iter()
+                        .map(|t| data_rules::AppliedOverride {
+                            rule: "test-coverage".into(),
+                            object: t.id(),
+                            reason: reason.to_string(),
+                        })
+                        .collect();
+                    applied.extend(gate.below.iter().map(|(kind, pct, min)| {
+                        data_rules::AppliedOverride {
+                            rule: "test-coverage".into(),
+                            object: format!("{} coverage {pct}% < {min}%", kind.plural()),
+                            reason: reason.to_string(),
+                        }
+                    }));
+                    data_rules::audit::record_overrides(self.dir(), &applied, &by, &plan_hash, env)?;
+                    accepted = Some(reason.to_string());
+                }
+            }
+        }
         let promotion = Promotion {
             environment: env.to_string(),
             plan_hash,
             at: Utc::now(),
-            by: by.unwrap_or_else(|| {
-                self.ledger()
-                    .map(|l| l.operator())
-                    .unwrap_or_else(|_| "unknown".into())
-            }),
+            by,
+            coverage_reason: accepted,
         };
         state::write_json(&state::promotion_path(self.dir(), env), &promotion)?;
         Ok(promotion)

@@ -36,6 +36,9 @@ pub struct Promotion {
     pub at: DateTime<Utc>,
     /// Who promoted it.
     pub by: String,
+    /// Why it was promoted although the coverage gate blocked it (audited), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage_reason: Option<String>,
 }
 
 /// `<project>/.data`.

@@ -1,11 +1,14 @@
 //! `data test`: on a throwaway server, build the environment's deployed schema, apply the
-//! pending plan through the real apply path, run the pgTAP files under `tests/`, and remember
-//! the result against the plan hash so `promote` can check that exactly this plan was tested.
+//! pending plan through the real apply path, run the pgTAP files under `tests/` and the test
+//! functions `test.run_*_tests()` they define, and remember the result against the plan hash so
+//! `promote` can check that exactly this plan was tested (a filtered run is not remembered).
 
 use super::state::{self, TestRecord};
 use super::tap::{self, TapRun};
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::testintel::discover::{self, FileRole};
+use crate::testintel::TestFilter;
 use chrono::Utc;
 use data_exec::{ApplyRequest, Database, TempCluster};
 use std::path::{Path, PathBuf};
@@ -82,6 +85,12 @@ impl TestReport {
 impl Project {
     /// Tests the pending plan of `env` on a throwaway server and records the outcome.
     pub fn test_plan(&self, env: &str) -> Result<TestReport> {
+        self.test_plan_filtered(env, &TestFilter::default())
+    }
+
+    /// [`Project::test_plan`] running only what `filter` selects; a filtered run is not
+    /// recorded, so it cannot stand in for the whole suite at `promote`.
+    pub fn test_plan_filtered(&self, env: &str, filter: &TestFilter) -> Result<TestReport> {
         let pending = self.pending(env, None)?;
         let plan_hash = pending.plan_hash();
         let cluster = TempCluster::start()?;
@@ -113,7 +122,8 @@ impl Project {
         match Database::new(cluster.url(db))?.apply(&request) {
             Err(e) => report.apply_error = Some(e.to_string()),
             Ok(_) => {
-                let files = test_files(&self.dir().join(&self.config().tests_dir))?;
+                let tests_dir = self.dir().join(&self.config().tests_dir);
+                let files = test_files(&tests_dir)?;
                 if !files.is_empty() {
                     cluster
                         .execute_script(db, "CREATE EXTENSION IF NOT EXISTS pgtap")
@@ -125,9 +135,32 @@ impl Project {
                             ),
                         })?;
                 }
+                let mut scripts = Vec::new();
                 for path in files {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    let rel = path
+                        .strip_prefix(&tests_dir)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string();
+                    match discover::classify(&text) {
+                        FileRole::Functions => {
+                            // Loaded for good: the functions it defines run below.
+                            if let Err(e) = cluster.psql_file(db, &path) {
+                                report.files.push(TestFileResult {
+                                    path: self.relative_path(&path),
+                                    run: TapRun::default(),
+                                    error: Some(first_error(&e.to_string())),
+                                });
+                            }
+                        }
+                        FileRole::Script if filter.runs_file(&rel) => scripts.push(path),
+                        FileRole::Script => {}
+                    }
+                }
+                for path in scripts {
                     let out = cluster.psql_file_output(db, &path)?;
-                    let run = tap::parse(&out.stdout);
+                    let mut run = tap::parse(&out.stdout);
                     let error = if !out.success {
                         Some(first_error(&out.stderr))
                     } else if run.tests.is_empty() {
@@ -135,6 +168,13 @@ impl Project {
                     } else {
                         None
                     };
+                    if filter.name.is_some() {
+                        run.tests.retain(|t| filter.reports(&t.description));
+                        run.planned = None;
+                        if run.tests.is_empty() && error.is_none() {
+                            continue;
+                        }
+                    }
                     report.files.push(TestFileResult {
                         path: path
                             .strip_prefix(self.dir())
@@ -145,7 +185,11 @@ impl Project {
                         error,
                     });
                 }
+                self.run_test_functions(&cluster, db, filter, &mut report)?;
             }
+        }
+        if !filter.is_empty() {
+            return Ok(report);
         }
         state::write_json(
             &state::test_record_path(self.dir(), &plan_hash),
@@ -163,6 +207,83 @@ impl Project {
     }
 }
 
+impl Project {
+    fn relative_path(&self, path: &Path) -> String {
+        path.strip_prefix(self.dir())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// Runs every `test.run_<suite>_tests()` the filter selects, each in a transaction rolled
+    /// back, under `no_plan()`: each row the function returns is a TAP line.
+    fn run_test_functions(
+        &self,
+        cluster: &TempCluster,
+        db: &str,
+        filter: &TestFilter,
+        report: &mut TestReport,
+    ) -> Result<()> {
+        let scratch = state::state_dir(self.dir()).join("tests").join("run");
+        std::fs::create_dir_all(&scratch).map_err(|e| Error::Io {
+            path: scratch.display().to_string(),
+            source: e,
+        })?;
+        let write = |name: &str, sql: &str| -> Result<PathBuf> {
+            let path = scratch.join(name);
+            std::fs::write(&path, sql).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            Ok(path)
+        };
+        let list = write(
+            "list.sql",
+            &format!(
+                "SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+                 WHERE n.nspname = '{}' AND p.proretset AND p.prorettype = 'pg_catalog.text'::regtype AND p.pronargs = 0 ORDER BY 1;\n",
+                discover::TEST_SCHEMA
+            ),
+        )?;
+        let names = cluster.psql_file_output(db, &list)?;
+        let functions: Vec<String> = names
+            .stdout
+            .lines()
+            .map(str::trim)
+            .filter(|n| discover::is_test_function(n) && filter.runs_function(n))
+            .map(str::to_string)
+            .collect();
+        for name in functions {
+            let runner = write(
+                &format!("{name}.sql"),
+                &format!(
+                    "BEGIN;\nSELECT * FROM no_plan();\nSELECT * FROM {}.{}();\nSELECT * FROM finish();\nROLLBACK;\n",
+                    discover::TEST_SCHEMA,
+                    name
+                ),
+            )?;
+            let out = cluster.psql_file_output(db, &runner)?;
+            let mut run = tap::parse(&out.stdout);
+            if filter.name.is_some() {
+                run.planned = None;
+            }
+            let error = if !out.success {
+                Some(first_error(&out.stderr))
+            } else if run.tests.is_empty() {
+                Some("the function returned no TAP test lines".to_string())
+            } else {
+                None
+            };
+            report.files.push(TestFileResult {
+                path: format!("{}.{name}()", discover::TEST_SCHEMA),
+                run,
+                error,
+            });
+        }
+        Ok(())
+    }
+}
+
 fn first_error(stderr: &str) -> String {
     stderr
         .lines()
@@ -174,7 +295,7 @@ fn first_error(stderr: &str) -> String {
 }
 
 /// Every `.sql` file under `dir`, sorted by path (none when the folder does not exist).
-fn test_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn test_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
