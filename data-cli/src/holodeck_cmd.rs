@@ -342,7 +342,7 @@ fn kept(b: &data_core::Buffer) -> String {
         Method::Dump => format!("dump {}", b.copy),
     };
     match b.size {
-        Some(n) => format!("{how}, {n} bytes"),
+        Some(n) => format!("{how}, {}", report::human_size(n)),
         None => how,
     }
 }

@@ -170,12 +170,15 @@ struct Session(Child);
 
 impl Session {
     fn open(url: &str, db: &str) -> Session {
-        let child = Command::new(BinDir::locate().unwrap().program("psql"))
-            .args(["-X", "-q", "-d", url, "-c", "select pg_sleep(60)"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        // Held from the start, so a panic below still ends the process.
+        let session = Session(
+            Command::new(BinDir::locate().unwrap().program("psql"))
+                .args(["-X", "-q", "-d", url, "-c", "select pg_sleep(60)"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
         let admin = shared_cluster().url("postgres");
         for _ in 0..200 {
             let n = psql(
@@ -183,7 +186,7 @@ impl Session {
                 &format!("select count(*) from pg_stat_activity where datname = '{db}'"),
             );
             if n != "0" {
-                return Session(child);
+                return session;
             }
             std::thread::sleep(std::time::Duration::from_millis(25));
         }
@@ -241,6 +244,20 @@ fn a_holodeck_on_the_local_server_holds_the_example_schema_until_dropped() {
     assert!(
         list.contains("test-x") && list.contains("main") && list.contains("ready"),
         "{list}"
+    );
+    // A stopped server is reported, and `url` starts it again.
+    assert!(run(&["holodeck", "stop"]).stdout.contains("stopped"));
+    let list = run(&["holodeck", "list"]).stdout;
+    assert!(
+        list.contains("test-x") && list.contains("server not running"),
+        "{list}"
+    );
+    let again = run(&["holodeck", "url", "test-x"]);
+    assert!(again.success(), "{}", again.stderr);
+    let url = again.stdout.trim().to_string();
+    assert_eq!(
+        psql(&url, "select to_regclass('app.projects') is not null"),
+        "t"
     );
 
     let dropped = run(&["holodeck", "drop", "test-x"]);

@@ -106,8 +106,8 @@ impl Project {
             match LocalServer::running(&self.holodeck_server_key()) {
                 Ok(Some(server)) => server.url("postgres"),
                 Ok(None) => {
-                    return Err("server not running (its data is gone after a reboot; \
-                                `data holodeck create` starts it again)"
+                    return Err("server not running (`data holodeck url NAME` starts it; \
+                                after a reboot its databases are gone)"
                         .to_string())
                 }
                 Err(e) => return Err(format!("server unknown: {e}")),

@@ -21,7 +21,7 @@ pub fn holodecks_human(list: &[HolodeckStatus], now: DateTime<Utc>) -> String {
             h.name.clone(),
             h.branch.clone().unwrap_or_else(|| "-".to_string()),
             age(h.created, now),
-            s.size.map(size).unwrap_or_else(|| "-".to_string()),
+            s.size.map(human_size).unwrap_or_else(|| "-".to_string()),
             s.state.clone(),
             s.url.clone().unwrap_or_else(|| "-".to_string()),
         ]);
@@ -47,7 +47,7 @@ pub fn buffers_human(list: &[Buffer], now: DateTime<Utc>) -> String {
             format!("{:?}", b.kind).to_lowercase(),
             b.target.clone(),
             age(b.created, now),
-            b.size.map(size).unwrap_or_else(|| "-".to_string()),
+            b.size.map(human_size).unwrap_or_else(|| "-".to_string()),
             match b.method {
                 crate::Method::Template => format!("database {}", b.copy),
                 crate::Method::Dump => format!("dump {}", b.copy),
@@ -105,7 +105,7 @@ fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 /// Bytes in binary units: `812 B`, `7.6 MiB`.
-fn size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -129,7 +129,7 @@ mod tests {
         let now = Utc::now();
         assert_eq!(age(now - chrono::Duration::seconds(5), now), "5s");
         assert_eq!(age(now - chrono::Duration::hours(3), now), "3h");
-        assert_eq!(size(812), "812 B");
-        assert_eq!(size(8 * 1024 * 1024), "8.0 MiB");
+        assert_eq!(human_size(812), "812 B");
+        assert_eq!(human_size(8 * 1024 * 1024), "8.0 MiB");
     }
 }

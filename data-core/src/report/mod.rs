@@ -9,7 +9,7 @@ mod status;
 mod timeline;
 mod timeline_html;
 
-pub use copies::{buffers_human, holodecks_human, what_if_human};
+pub use copies::{buffers_human, holodecks_human, human_size, what_if_human};
 pub use drift::drift_human;
 pub use history::{history_human, history_json};
 pub use schema::schema_human;
