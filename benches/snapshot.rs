@@ -19,13 +19,13 @@ fn megabytes() -> u64 {
         .unwrap_or(64)
 }
 
-/// A cluster with database `big` of about `mb` megabytes (rows of ~120 bytes with an index).
+/// A cluster with database `big` of about `mb` megabytes (rows of about 140 bytes with their index).
 fn cluster(mb: u64) -> TempCluster {
     let cluster = TempCluster::start().expect("a throwaway PostgreSQL");
     cluster.create_database("big").expect("create big");
-    let rows = mb * 1024 * 1024 / 160;
+    let rows = mb * 1024 * 1024 / 140;
     cluster
-        .execute_script(
+        .psql_sql(
             "big",
             &format!(
                 "CREATE TABLE t (id bigint PRIMARY KEY, body text, at timestamptz DEFAULT now());\n\

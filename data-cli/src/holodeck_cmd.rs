@@ -25,6 +25,9 @@ pub enum HolodeckCommand {
         /// Copy the environment's data as well, or load golden SQL's seed data (sql/data).
         #[arg(long)]
         with_data: bool,
+        /// End other sessions on the environment's database that block its copy.
+        #[arg(long, requires = "env")]
+        terminate: bool,
     },
     /// List holodecks: name, branch, age, size, state and URL (without password).
     List,
@@ -176,12 +179,14 @@ pub fn holodeck(project: &Project, command: HolodeckCommand) -> anyhow::Result<E
             from,
             env,
             with_data,
+            terminate,
         } => {
             let h = project.holodeck_create(&HolodeckRequest {
                 name,
                 from,
                 env,
                 with_data,
+                terminate,
             })?;
             let url = project.holodeck_url(&h.name)?;
             outln!("created holodeck {} from {}", h.name, h.source);

@@ -217,6 +217,7 @@ pub fn timetravel(project: &Project, args: TimetravelArgs) -> anyhow::Result<Exi
             from: Some(point.commit.id.clone()),
             env: None,
             with_data: false,
+            terminate: false,
         })?;
         let url = project.holodeck_url(&h.name)?;
         outln!("holodeck {} holds the schema at {}", h.name, point.label());

@@ -44,6 +44,8 @@ pub struct HolodeckRequest {
     pub env: Option<String>,
     /// Copy the data too (from an environment), or load the seed data (from golden SQL).
     pub with_data: bool,
+    /// End other sessions on the environment's database when they block its template copy.
+    pub terminate: bool,
 }
 
 /// A holodeck and what its server says about it now.
@@ -160,7 +162,7 @@ impl Project {
         }
         let (source, commit) = match &request.env {
             Some(env) => {
-                self.copy_environment(env, &server, &admin_url, &database, request.with_data)?;
+                self.copy_environment(env, &server, &admin_url, &database, request)?;
                 (format!("environment {env}"), None)
             }
             None => {
@@ -198,15 +200,16 @@ impl Project {
         server: &DatabaseServer,
         admin_url: &str,
         database: &str,
-        with_data: bool,
+        request: &HolodeckRequest,
     ) -> Result<()> {
+        let with_data = request.with_data;
         let env_url = self.database_url(env)?;
         let env_db = data_exec::database_of(&env_url).ok_or_else(|| Error::Environment {
             env: env.to_string(),
             message: "its URL names no database".to_string(),
         })?;
         if with_data && data_exec::server_of(&env_url) == data_exec::server_of(admin_url) {
-            server.clone_database(&env_db, database, false)?;
+            server.clone_database(&env_db, database, request.terminate)?;
             return Ok(());
         }
         let dir = tempfile_dir(self.dir())?;
