@@ -248,6 +248,18 @@ pub fn holodeck(project: &Project, command: HolodeckCommand) -> anyhow::Result<E
 
 /// Runs `data buffer …`.
 pub fn buffer(project: &Project, args: BufferArgs) -> anyhow::Result<ExitCode> {
+    if matches!(args.command, BufferCommand::List)
+        && args.target.env.is_none()
+        && args.target.holodeck.is_none()
+    {
+        // Without a target, list the save points of every database.
+        let kinds = [BufferKind::Save, BufferKind::Stack];
+        out!(
+            "{}",
+            report::buffers_human(&project.buffers(None, &kinds)?, chrono::Utc::now())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let t = target(project, &args.target)?;
     let options = |m: Option<MethodArg>| BufferOptions {
         terminate: args.target.terminate,
@@ -264,10 +276,9 @@ pub fn buffer(project: &Project, args: BufferArgs) -> anyhow::Result<ExitCode> {
         }
         BufferCommand::List => {
             let kinds = [BufferKind::Save, BufferKind::Stack];
-            let scope = (args.target.env.is_some() || args.target.holodeck.is_some()).then_some(&t);
             out!(
                 "{}",
-                report::buffers_human(&project.buffers(scope, &kinds)?, chrono::Utc::now())
+                report::buffers_human(&project.buffers(Some(&t), &kinds)?, chrono::Utc::now())
             );
         }
         BufferCommand::Drop { name } => {

@@ -25,6 +25,20 @@
 //! assert!(project.ledger()?.verify("prod")?.ok());
 //! # Ok::<(), data_core::Error>(())
 //! ```
+//!
+//! A save point of a database and its restore (a template copy swapped in by renames), and
+//! a plan tried on a throwaway clone:
+//!
+//! ```no_run
+//! use data_core::{BufferKind, BufferOptions, Project, Target};
+//! let project = Project::open(std::path::Path::new("."))?;
+//! let dev = Target::Env("dev".into());
+//! project.buffer_save(&dev, "before", BufferKind::Save, BufferOptions::default())?;
+//! project.buffer_restore(&dev, "before", BufferKind::Save, BufferOptions::default())?;
+//! let outcome = project.what_if(&dev, None, BufferOptions::default())?;
+//! println!("pending plan applies: {}", outcome.succeeded);
+//! # Ok::<(), data_core::Error>(())
+//! ```
 
 mod buffer;
 mod config;
