@@ -69,6 +69,10 @@ pub struct TimetravelArgs {
     /// With --timeline: also write the timeline as a self-contained HTML page.
     #[arg(long, value_name = "FILE", requires = "timeline")]
     html: Option<PathBuf>,
+    /// Build a holodeck from the golden SQL at POINT (named NAME, default `tt-<commit>`) and
+    /// print its URL instead of the schema.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", requires = "to", conflicts_with = "diff")]
+    spin_up: Option<String>,
 }
 
 /// `data audit`.
@@ -200,6 +204,24 @@ pub fn timetravel(project: &Project, args: TimetravelArgs) -> anyhow::Result<Exi
         out!("{}", diff.render(RenderFormat::Human, false));
         outln!();
         out!("{}", diff.render(RenderFormat::Sql, false));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(name) = args.spin_up {
+        let name = if name.is_empty() {
+            format!("tt-{}", &point.commit.id[..point.commit.id.len().min(10)])
+        } else {
+            name
+        };
+        let h = project.holodeck_create(&data_core::HolodeckRequest {
+            name: Some(name),
+            from: Some(point.commit.id.clone()),
+            env: None,
+            with_data: false,
+            terminate: false,
+        })?;
+        let url = project.holodeck_url(&h.name)?;
+        outln!("holodeck {} holds the schema at {}", h.name, point.label());
+        outln!("url: {}", data_core::redact_url(&url));
         return Ok(ExitCode::SUCCESS);
     }
     let source = project.at(Some(&point.commit.id));

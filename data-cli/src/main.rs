@@ -4,6 +4,7 @@
 #[macro_use]
 mod emit;
 mod deploy_cmd;
+mod holodeck_cmd;
 mod ledger_cmd;
 mod lint_cmd;
 mod rules_cmd;
@@ -117,6 +118,18 @@ enum Command {
     Lint(lint_cmd::LintArgs),
     /// Record an approval of the pending golden change's plan (.data/approvals.jsonl).
     Approve(lint_cmd::ApproveArgs),
+    /// Branch databases: the golden schema at a revision (or a copy of an environment) in an
+    /// isolated database, tied to a git branch.
+    Holodeck {
+        #[command(subcommand)]
+        command: holodeck_cmd::HolodeckCommand,
+    },
+    /// Save points of a database (the transporter buffer): save, restore, list, drop, and a
+    /// push/pop stack.
+    Buffer(holodeck_cmd::BufferArgs),
+    /// The Q continuum: named realities of a database with their git commit, and what-if runs
+    /// of a plan on a throwaway clone.
+    Q(holodeck_cmd::QArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum)]
@@ -222,6 +235,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules { command } => rules_cmd::run(command),
         Command::Lint(args) => lint_cmd::run(args, &project),
         Command::Approve(args) => lint_cmd::approve(args, &project),
+        Command::Holodeck { command } => holodeck_cmd::holodeck(&Project::open(&project)?, command),
+        Command::Buffer(args) => holodeck_cmd::buffer(&Project::open(&project)?, args),
+        Command::Q(args) => holodeck_cmd::q(&Project::open(&project)?, args),
     }
 }
 

@@ -28,6 +28,28 @@ pub struct Config {
     pub deploy: DeploySettings,
     /// The coverage gate and test intelligence settings (`[testing]`).
     pub testing: crate::testintel::TestingConfig,
+    /// Where holodecks (branch databases) are made.
+    pub holodeck: HolodeckSettings,
+}
+
+/// `[holodeck]`: the server holodecks live on and the branch `data holodeck gc` compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HolodeckSettings {
+    /// The environment variable holding a URL of the server to create holodecks on (its user
+    /// needs CREATEDB). Default: a local server that data starts, like `local = true`.
+    pub url_env: Option<String>,
+    /// The branch whose merged branches' holodecks `data holodeck gc` drops (default `main`).
+    pub main_branch: String,
+}
+
+impl Default for HolodeckSettings {
+    fn default() -> Self {
+        HolodeckSettings {
+            url_env: None,
+            main_branch: "main".to_string(),
+        }
+    }
 }
 
 /// `[deploy]`: how `data align` waits for a concurrent deployment. (Timeouts come from
@@ -74,6 +96,7 @@ impl Default for Config {
             tests_dir: "tests".to_string(),
             deploy: DeploySettings::default(),
             testing: crate::testintel::TestingConfig::default(),
+            holodeck: HolodeckSettings::default(),
         }
     }
 }

@@ -64,6 +64,11 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(data::gate))]
     Gate(String),
+    /// A holodeck, buffer or reality that is missing, exists already, or cannot be used here;
+    /// the message says what to do.
+    #[error("{0}")]
+    #[diagnostic(code(data::copies))]
+    Copies(String),
     /// The Prime Directive config or audit log could not be read or written.
     #[error(transparent)]
     Rules(#[from] data_rules::Error),

@@ -25,27 +25,45 @@
 //! assert!(project.ledger()?.verify("prod")?.ok());
 //! # Ok::<(), data_core::Error>(())
 //! ```
+//!
+//! A save point of a database and its restore (a template copy swapped in by renames), and
+//! a plan tried on a throwaway clone:
+//!
+//! ```no_run
+//! use data_core::{BufferKind, BufferOptions, Project, Target};
+//! let project = Project::open(std::path::Path::new("."))?;
+//! let dev = Target::Env("dev".into());
+//! project.buffer_save(&dev, "before", BufferKind::Save, BufferOptions::default())?;
+//! project.buffer_restore(&dev, "before", BufferKind::Save, BufferOptions::default())?;
+//! let outcome = project.what_if(&dev, None, BufferOptions::default())?;
+//! println!("pending plan applies: {}", outcome.succeeded);
+//! # Ok::<(), data_core::Error>(())
+//! ```
 
+mod buffer;
 mod config;
 pub mod deploy;
 mod drift;
 mod engine;
 mod error;
+mod holodeck;
 mod init;
 mod project;
+mod qcontinuum;
 pub mod report;
 mod source;
 mod status;
 pub mod testintel;
 mod timetravel;
 
-pub use config::{Config, DeploySettings, Environment, PlanConfig};
+pub use buffer::{Buffer, BufferKind, BufferOptions, Method, Target};
+pub use config::{Config, DeploySettings, Environment, HolodeckSettings, PlanConfig};
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{
     Group, ObjectKind, OpKind, Operation, Plan, PlanOptions, PlanPair, RenderFormat, Stage,
 };
 pub use data_ast::{Diagnostic, Severity};
-pub use data_exec::{LocalServer, StepEvent};
+pub use data_exec::{redact_url, LocalServer, StepEvent};
 pub use data_ledger::{
     AuditReport, BrokenLink, Change, Counts, Deployment, DeploymentRecord, Ledger, Outcome,
     Override, Problem, TagName,
@@ -53,8 +71,10 @@ pub use data_ledger::{
 pub use drift::Drift;
 pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
+pub use holodeck::{safe_name, Holodeck, HolodeckRequest, HolodeckStatus};
 pub use init::init_project;
 pub use project::{changes_of, DeploymentRequest, Project};
+pub use qcontinuum::WhatIf;
 pub use source::{FsAndGit, SchemaSource, SourceReader, FOLDER_ORDER};
 pub use status::{DeployedAt, EnvironmentStatus, Status};
 pub use timetravel::{parse_moment, Point};

@@ -163,6 +163,26 @@ pub enum Error {
         version: String,
     },
 
+    /// Other sessions use a database that is being copied or swapped, and PostgreSQL refuses
+    /// while they do.
+    #[error(
+        "database `{database}` is in use by other sessions: {sessions}; close them (or let data \
+         end them with --terminate) and try again"
+    )]
+    DatabaseInUse {
+        /// The database.
+        database: String,
+        /// Who is connected: pid, user and application of each session.
+        sessions: String,
+    },
+
+    /// A database that should be created exists already.
+    #[error("database `{database}` exists already; drop it first or choose another name")]
+    DatabaseExists {
+        /// The database.
+        database: String,
+    },
+
     /// The internal async runtime used for sqlx could not be built.
     #[error("could not build the tokio runtime: {0}")]
     Runtime(#[source] std::io::Error),

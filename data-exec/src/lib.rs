@@ -8,7 +8,9 @@
 //! [`Database`] applies plans to any database ([`Database::apply`]): under a per-environment
 //! advisory lock, transactional steps in transactions together with their row in the
 //! in-database ledger `data_ledger.deployments`, non-transactional steps checkpointed one by
-//! one. URLs are only ever shown through [`redact_url`].
+//! one. [`DatabaseServer`] copies whole databases (`CREATE DATABASE ... TEMPLATE`, an atomic
+//! rename swap for restores, `pg_dump -Fc`/`pg_restore` as the fallback). URLs are only ever
+//! shown through [`redact_url`].
 
 #![warn(missing_docs)]
 
@@ -29,6 +31,7 @@ mod port;
 mod process;
 mod redact;
 mod server;
+mod snapshot;
 mod sql;
 mod url;
 
@@ -42,5 +45,10 @@ pub use ledger_table::LedgerRow;
 pub use local::LocalServer;
 pub use normalize::normalize_dump;
 pub use redact::{redact_url, scrub};
+pub use snapshot::{
+    derived_name, dump_schema_to_file, dump_to_file, restore_file, DatabaseServer, Session,
+};
 pub use sql::quote_ident;
-pub use url::{percent_encode, socket_url, SUPERUSER};
+pub use url::{
+    database_of, is_local, percent_encode, server_of, socket_url, with_database, SUPERUSER,
+};

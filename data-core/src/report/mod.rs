@@ -1,6 +1,7 @@
 //! Human and machine renderings of the ledger views: history, status, audit, the schema at a
 //! point, and the deployment timeline (text and a self-contained HTML page).
 
+mod copies;
 mod drift;
 mod history;
 mod schema;
@@ -8,6 +9,7 @@ mod status;
 mod timeline;
 mod timeline_html;
 
+pub use copies::{buffers_human, holodecks_human, human_size, what_if_human};
 pub use drift::drift_human;
 pub use history::{history_human, history_json};
 pub use schema::schema_human;
