@@ -529,7 +529,12 @@ fn walk(node: &mut Node, cx: Cx<'_>) {
             }
         }
         NodeEnum::TypeCast(c) => {
-            walk_opt(&mut c.arg, cx.other());
+            // The elements of a cast array are still compared (`= ANY ((ARRAY[...])::text[])`).
+            let array = matches!(
+                c.arg.as_deref().and_then(|a| a.node.as_ref()),
+                Some(NodeEnum::AArrayExpr(_))
+            );
+            walk_opt(&mut c.arg, if array { cx } else { cx.other() });
             if let Some(tn) = c.type_name.as_mut() {
                 unqualify_type(tn);
             }
@@ -801,17 +806,18 @@ fn uncast(c: &mut protobuf::TypeCast, cx: Cx<'_>) -> Option<NodeEnum> {
     let tn = c.type_name.as_ref()?;
     let arg = c.arg.as_deref_mut()?.node.as_mut()?;
     if cx.rules == Rules::Exact {
-        // A string constant as text, or any constant where its type comes from the context
-        // (a whole default, a comparison's other side); never a cast with a length or
-        // precision, which rounds or truncates.
+        // A quoted constant as text, or a constant whose type the context fixes anyway (a
+        // whole default, a comparison's other side) cast to a type that keeps its value
+        // exactly; never a cast with a length or precision, which rounds or truncates.
         let plain = tn.typmods.is_empty();
         let resolved_by_context = matches!(cx.position, Position::Top | Position::Comparison);
+        let word = type_word(tn).unwrap_or_default();
         return match arg {
             NodeEnum::AConst(k) if k.isnull => None,
             NodeEnum::ColumnRef(r)
                 if plain
                     && array_free(tn)
-                    && type_word(tn).as_deref() == Some("text")
+                    && word == "text"
                     && matches!(r.fields.as_slice(), [f] if expr::string_of(f)
                         .is_some_and(|name| cx.text_columns.contains(&name))) =>
             {
@@ -821,24 +827,34 @@ fn uncast(c: &mut protobuf::TypeCast, cx: Cx<'_>) -> Option<NodeEnum> {
                 if plain
                     && array_free(tn)
                     && matches!(k.val, Some(Val::Sval(_)))
-                    && matches!(type_word(tn).as_deref(), Some("text" | "varchar")) =>
+                    && word == "text" =>
             {
                 Some(NodeEnum::AConst(k.clone()))
             }
-            NodeEnum::AConst(k) if plain && resolved_by_context => {
+            NodeEnum::AConst(k) if plain && resolved_by_context && keeps_value(k, &word) => {
                 Some(NodeEnum::AConst(as_number(k.clone())))
             }
             NodeEnum::AConst(k)
                 if plain
                     && cx.position == Position::Argument
-                    && matches!(k.val, Some(Val::Sval(_))) =>
+                    && matches!(k.val, Some(Val::Sval(_)))
+                    && keeps_value(k, &word) =>
             {
                 Some(NodeEnum::AConst(k.clone()))
             }
             NodeEnum::AArrayExpr(a) if a.elements.is_empty() && cx.position == Position::Top => {
                 Some(string_const("{}"))
             }
-            NodeEnum::AArrayExpr(_) if plain && resolved_by_context => Some(arg.clone()),
+            NodeEnum::AArrayExpr(a)
+                if plain
+                    && resolved_by_context
+                    && a.elements.iter().all(|e| match &e.node {
+                        Some(NodeEnum::AConst(k)) => keeps_value(k, &word),
+                        _ => false,
+                    }) =>
+            {
+                Some(arg.clone())
+            }
             _ => None,
         };
     }
@@ -848,6 +864,22 @@ fn uncast(c: &mut protobuf::TypeCast, cx: Cx<'_>) -> Option<NodeEnum> {
         NodeEnum::AArrayExpr(_) => Some(arg.clone()),
         NodeEnum::ColumnRef(_) if implicit_target(tn) => Some(arg.clone()),
         _ => None,
+    }
+}
+
+/// Whether casting constant `k` to the type named `word` (no length or precision) keeps its
+/// value exactly, so the cast says nothing the context does not: quoted constants except as
+/// dates and times (`'2020-01-01 10:00'::date` drops the time) or `char` (which truncates),
+/// integers as integer or numeric types, decimals as `numeric`.
+fn keeps_value(k: &protobuf::AConst, word: &str) -> bool {
+    match &k.val {
+        Some(Val::Sval(_)) => !matches!(
+            word,
+            "date" | "time" | "timetz" | "timestamp" | "timestamptz" | "bpchar"
+        ),
+        Some(Val::Ival(_)) => matches!(word, "int2" | "int4" | "int8" | "numeric" | "float8"),
+        Some(Val::Fval(_)) => word == "numeric",
+        _ => false,
     }
 }
 
