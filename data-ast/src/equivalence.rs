@@ -39,8 +39,9 @@
 //! what a definition means: casts of quoted constants to `text`, casts of constants whose type
 //! the context fixes anyway (a whole default, a comparison's other side, a function argument
 //! for quoted constants), casts of `text`/`varchar` columns to `text`, and all the rewrites
-//! that are not casts. Casts with a length or precision, casts in arithmetic and casts of
-//! other columns stay, so `5::numeric / 2` and `5 / 2` remain different.
+//! that are not casts. Casts with a length or precision, casts that change a constant's value
+//! (`'2020-01-01 10:00'::date`, `1.5::integer`), casts in arithmetic and casts of other
+//! columns stay, so `5::numeric / 2` and `5 / 2` remain different.
 
 use crate::expr;
 use crate::model::{ConstraintKind, Expr, Schema, TypeKind};
