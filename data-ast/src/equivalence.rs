@@ -142,9 +142,9 @@ fn comparable_range(sql: &str) -> String {
 /// rewrites that never change meaning are used (no casts of columns, no constant casts where
 /// the constant's type is not fixed by its context). `None` when nothing needed replacing.
 pub fn align_equivalent(old: &Schema, new: &Schema) -> Option<Schema> {
-    let mut aligned: Option<Schema> = None;
-    let mut edit = |apply: &mut dyn FnMut(&mut Schema)| {
-        apply(aligned.get_or_insert_with(|| old.clone()));
+    let mut copy = CopyOnWrite {
+        original: old,
+        copy: None,
     };
     for (name, ty) in &old.types {
         let Some(nt) = new.types.get(name) else {
@@ -163,39 +163,38 @@ pub fn align_equivalent(old: &Schema, new: &Schema) -> Option<Schema> {
                     ..
                 },
             ) => {
-                if same_expr(od, nd, Position::Top) {
-                    edit(&mut |s| {
-                        if let Some(TypeKind::Domain { default, .. }) =
-                            s.types.get_mut(name).map(|t| &mut t.kind)
-                        {
-                            default.clone_from(nd);
-                        }
-                    });
+                let default = same_opt(od, nd, Position::Top, &[]);
+                let checks: Vec<&String> = oc
+                    .iter()
+                    .filter(|(c, oe)| {
+                        nc.get(*c)
+                            .is_some_and(|ne| same(oe, ne, Position::Other, &[]))
+                    })
+                    .map(|(c, _)| c)
+                    .collect();
+                if !default && checks.is_empty() {
+                    continue;
                 }
-                for (check, oe) in oc {
-                    let Some(ne) = nc.get(check) else { continue };
-                    if oe != ne
-                        && exact_expr(oe, Position::Other).sql
-                            == exact_expr(ne, Position::Other).sql
-                    {
-                        edit(&mut |s| {
-                            if let Some(TypeKind::Domain { checks, .. }) =
-                                s.types.get_mut(name).map(|t| &mut t.kind)
-                            {
-                                checks.insert(check.clone(), ne.clone());
-                            }
-                        });
+                if let Some(TypeKind::Domain {
+                    default: d,
+                    checks: cs,
+                    ..
+                }) = copy.get().types.get_mut(name).map(|t| &mut t.kind)
+                {
+                    if default {
+                        d.clone_from(nd);
+                    }
+                    for c in checks {
+                        cs.insert(c.clone(), nc[c].clone());
                     }
                 }
             }
             (TypeKind::Range { create_sql: o }, TypeKind::Range { create_sql: n })
                 if o != n && comparable_range(o) == comparable_range(n) =>
             {
-                edit(&mut |s| {
-                    if let Some(t) = s.types.get_mut(name) {
-                        t.kind = nt.kind.clone();
-                    }
-                });
+                if let Some(t) = copy.get().types.get_mut(name) {
+                    t.kind = nt.kind.clone();
+                }
             }
             _ => {}
         }
@@ -205,30 +204,22 @@ pub fn align_equivalent(old: &Schema, new: &Schema) -> Option<Schema> {
             continue;
         };
         let texts = text_columns(table);
-        let same_in_table = |o: &Option<Expr>, n: &Option<Expr>, position: Position| match (o, n) {
-            (Some(o), Some(n)) if o != n => {
-                exact_table_expr(o, position, &texts).sql
-                    == exact_table_expr(n, position, &texts).sql
-            }
-            _ => false,
-        };
         for (i, column) in table.columns.iter().enumerate() {
             let Some(nc) = nt.column(&column.name) else {
                 continue;
             };
-            let default = same_in_table(&column.default, &nc.default, Position::Top);
-            let generated = same_in_table(&column.generated, &nc.generated, Position::Other);
-            if default || generated {
-                edit(&mut |s| {
-                    if let Some(c) = s.tables.get_mut(name).map(|t| &mut t.columns[i]) {
-                        if default {
-                            c.default.clone_from(&nc.default);
-                        }
-                        if generated {
-                            c.generated.clone_from(&nc.generated);
-                        }
-                    }
-                });
+            let default = same_opt(&column.default, &nc.default, Position::Top, &texts);
+            let generated = same_opt(&column.generated, &nc.generated, Position::Other, &texts);
+            if !default && !generated {
+                continue;
+            }
+            if let Some(c) = copy.get().tables.get_mut(name).map(|t| &mut t.columns[i]) {
+                if default {
+                    c.default.clone_from(&nc.default);
+                }
+                if generated {
+                    c.generated.clone_from(&nc.generated);
+                }
             }
         }
         for (cname, constraint) in &table.constraints {
@@ -237,112 +228,126 @@ pub fn align_equivalent(old: &Schema, new: &Schema) -> Option<Schema> {
             else {
                 continue;
             };
-            if oe != ne
-                && exact_table_expr(oe, Position::Other, &texts).sql
-                    == exact_table_expr(ne, Position::Other, &texts).sql
+            if !same(oe, ne, Position::Other, &texts) {
+                continue;
+            }
+            if let Some(c) = copy
+                .get()
+                .tables
+                .get_mut(name)
+                .and_then(|t| t.constraints.get_mut(cname))
             {
-                edit(&mut |s| {
-                    if let Some(c) = s
-                        .tables
-                        .get_mut(name)
-                        .and_then(|t| t.constraints.get_mut(cname))
-                    {
-                        c.kind = ConstraintKind::Check { expr: ne.clone() };
-                    }
-                });
+                c.kind = ConstraintKind::Check { expr: ne.clone() };
             }
         }
     }
-    for (name, view) in &old.views {
-        if let Some(nv) = new.views.get(name) {
-            if same_statement(&view.create_sql, &nv.create_sql) {
-                edit(&mut |s| {
-                    if let Some(v) = s.views.get_mut(name) {
-                        v.create_sql.clone_from(&nv.create_sql);
-                        v.deps.clone_from(&nv.deps);
-                    }
-                });
-            }
-        }
-    }
-    for (id, function) in &old.functions {
-        if let Some(nf) = new.functions.get(id) {
-            if same_statement(&function.create_sql, &nf.create_sql) {
-                edit(&mut |s| {
-                    if let Some(f) = s.functions.get_mut(id) {
-                        f.create_sql.clone_from(&nf.create_sql);
-                        f.signature.clone_from(&nf.signature);
-                        f.deps.clone_from(&nf.deps);
-                    }
-                });
-            }
-        }
-    }
-    for (name, index) in &old.indexes {
-        if let Some(ni) = new.indexes.get(name) {
-            if same_statement(&index.create_sql, &ni.create_sql) {
-                edit(&mut |s| {
-                    if let Some(i) = s.indexes.get_mut(name) {
-                        i.create_sql.clone_from(&ni.create_sql);
-                        i.deps.clone_from(&ni.deps);
-                    }
-                });
-            }
-        }
-    }
-    for (key, trigger) in &old.triggers {
-        if let Some(nt) = new.triggers.get(key) {
-            if same_statement(&trigger.create_sql, &nt.create_sql) {
-                edit(&mut |s| {
-                    if let Some(t) = s.triggers.get_mut(key) {
-                        t.create_sql.clone_from(&nt.create_sql);
-                        t.deps.clone_from(&nt.deps);
-                    }
-                });
-            }
-        }
-    }
+    align_statements(&mut copy, &old.views, &new.views, |s| &mut s.views);
+    align_statements(&mut copy, &old.functions, &new.functions, |s| {
+        &mut s.functions
+    });
+    align_statements(&mut copy, &old.indexes, &new.indexes, |s| &mut s.indexes);
+    align_statements(&mut copy, &old.triggers, &new.triggers, |s| &mut s.triggers);
     for (key, policy) in &old.policies {
-        if let Some(np) = new.policies.get(key) {
-            let using = same_expr(&policy.using, &np.using, Position::Other);
-            let check = same_expr(&policy.check, &np.check, Position::Other);
-            if using || check {
-                edit(&mut |s| {
-                    if let Some(p) = s.policies.get_mut(key) {
-                        if using {
-                            p.using.clone_from(&np.using);
-                        }
-                        if check {
-                            p.check.clone_from(&np.check);
-                        }
-                    }
-                });
+        let Some(np) = new.policies.get(key) else {
+            continue;
+        };
+        let using = same_opt(&policy.using, &np.using, Position::Other, &[]);
+        let check = same_opt(&policy.check, &np.check, Position::Other, &[]);
+        if !using && !check {
+            continue;
+        }
+        if let Some(p) = copy.get().policies.get_mut(key) {
+            if using {
+                p.using.clone_from(&np.using);
+            }
+            if check {
+                p.check.clone_from(&np.check);
             }
         }
     }
-    aligned
+    copy.copy
 }
 
-/// Whether two optional expressions differ in text but not in meaning.
-fn same_expr(old: &Option<Expr>, new: &Option<Expr>, position: Position) -> bool {
-    match (old, new) {
-        (Some(o), Some(n)) if o != n => exact_expr(o, position).sql == exact_expr(n, position).sql,
-        _ => false,
+/// The schema being aligned: cloned from the original on the first edit only, so a plan
+/// between states without restated definitions copies nothing.
+struct CopyOnWrite<'a> {
+    original: &'a Schema,
+    copy: Option<Schema>,
+}
+
+impl CopyOnWrite<'_> {
+    fn get(&mut self) -> &mut Schema {
+        let original = self.original;
+        self.copy.get_or_insert_with(|| original.clone())
     }
+}
+
+/// An object held as one statement (`create_sql`) with what it depends on.
+trait Statement {
+    fn sql(&self) -> &str;
+    /// Takes `other`'s statement (and what follows from it), keeping everything else.
+    fn restate_from(&mut self, other: &Self);
+}
+
+macro_rules! statement_object {
+    ($ty:ty $(, $extra:ident)*) => {
+        impl Statement for $ty {
+            fn sql(&self) -> &str {
+                &self.create_sql
+            }
+            fn restate_from(&mut self, other: &Self) {
+                self.create_sql.clone_from(&other.create_sql);
+                self.deps.clone_from(&other.deps);
+                $(self.$extra.clone_from(&other.$extra);)*
+            }
+        }
+    };
+}
+
+statement_object!(crate::model::View);
+statement_object!(crate::model::Function, signature);
+statement_object!(crate::model::Index);
+statement_object!(crate::model::Trigger);
+
+/// Gives every object of `old` whose statement means exactly what its counterpart in `new`
+/// says, but is written differently, `new`'s statement (in the map `field` picks).
+fn align_statements<K: Ord, V: Statement>(
+    copy: &mut CopyOnWrite<'_>,
+    old: &std::collections::BTreeMap<K, V>,
+    new: &std::collections::BTreeMap<K, V>,
+    field: fn(&mut Schema) -> &mut std::collections::BTreeMap<K, V>,
+) {
+    for (key, o) in old {
+        let Some(n) = new.get(key) else { continue };
+        if same_statement(o.sql(), n.sql()) {
+            if let Some(v) = field(copy.get()).get_mut(key) {
+                v.restate_from(n);
+            }
+        }
+    }
+}
+
+/// Whether two expressions differ in text but not in meaning (`text_columns`: the `text` and
+/// `varchar` columns of the table they belong to, if any).
+fn same(old: &Expr, new: &Expr, position: Position, text_columns: &[String]) -> bool {
+    old != new
+        && rewrite_expr(old, Rules::Exact, position, text_columns).sql
+            == rewrite_expr(new, Rules::Exact, position, text_columns).sql
+}
+
+/// [`same`] for optional expressions: two absent ones are not restatements.
+fn same_opt(
+    old: &Option<Expr>,
+    new: &Option<Expr>,
+    position: Position,
+    text_columns: &[String],
+) -> bool {
+    matches!((old, new), (Some(o), Some(n)) if same(o, n, position, text_columns))
 }
 
 /// Whether two statements differ in text but not in meaning.
 fn same_statement(old: &str, new: &str) -> bool {
     old != new && rewrite_statement(old, Rules::Exact) == rewrite_statement(new, Rules::Exact)
-}
-
-fn exact_expr(e: &Expr, position: Position) -> Expr {
-    rewrite_expr(e, Rules::Exact, position, &[])
-}
-
-/// [`exact_expr`] for an expression of a table with these `text`/`varchar` columns.
-fn exact_table_expr(e: &Expr, position: Position, text_columns: &[String]) -> Expr {
-    rewrite_expr(e, Rules::Exact, position, text_columns)
 }
 
 /// The names of a table's columns whose type is `text` or `varchar`.
@@ -1108,7 +1113,8 @@ mod tests {
             sql: sql.into(),
             deps: vec![],
         };
-        exact_expr(&e(a), position).sql == exact_expr(&e(b), position).sql
+        rewrite_expr(&e(a), Rules::Exact, position, &[]).sql
+            == rewrite_expr(&e(b), Rules::Exact, position, &[]).sql
     }
 
     #[test]
