@@ -28,3 +28,13 @@ pub(super) fn collate_clause(collation: &str, type_collation: &str) -> String {
          THEN ' COLLATE ' || {collation}::pg_catalog.regcollation::text ELSE '' END"
     )
 }
+
+/// Relations `c` (in namespace `n`) of the given `relkind`s that belong to the user: in a user
+/// schema, not an extension's.
+pub(super) fn user_relations(kinds: &str) -> String {
+    format!(
+        "c.relkind IN ({kinds}) AND {} AND {}",
+        user_schema("n"),
+        not_from_extension("pg_class", "c.oid")
+    )
+}

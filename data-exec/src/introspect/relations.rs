@@ -1,14 +1,6 @@
 //! Views, materialized views and indexes, printed by `pg_get_viewdef` and `pg_get_indexdef`.
 
-use super::filters::{not_from_extension, user_schema};
-
-fn user_relations(kinds: &str) -> String {
-    format!(
-        "c.relkind IN ({kinds}) AND {} AND {}",
-        user_schema("n"),
-        not_from_extension("pg_class", "c.oid")
-    )
-}
+use super::filters::user_relations;
 
 /// `CREATE VIEW` / `CREATE MATERIALIZED VIEW`, with storage options and the check option.
 pub(super) fn views() -> String {

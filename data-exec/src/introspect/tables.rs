@@ -2,15 +2,7 @@
 //! storage options), their constraints, row-level security flags, and sequences with their
 //! owners.
 
-use super::filters::{collate_clause, not_from_extension, user_schema};
-
-fn user_relations(kinds: &str) -> String {
-    format!(
-        "c.relkind IN ({kinds}) AND {} AND {}",
-        user_schema("n"),
-        not_from_extension("pg_class", "c.oid")
-    )
-}
+use super::filters::{collate_clause, user_relations};
 
 /// One column's definition: name, type, collation, identity or generated expression or
 /// default, NOT NULL.
