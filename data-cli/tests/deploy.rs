@@ -8,20 +8,6 @@ use support::cli::{run_data, RunOutput};
 use support::db::{shared_cluster, ScratchDb};
 use support::repo::TestRepo;
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn example(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../examples")
@@ -39,7 +25,7 @@ struct Setup {
 impl Setup {
     fn new(db: &str, url_var: &str, extra_config: &str) -> Setup {
         let mut repo = TestRepo::new();
-        copy_dir(&example("supabase-app-v1"), &repo.path().join("sql"));
+        repo.copy_in(&example("supabase-app-v1"), "sql");
         std::fs::write(
             repo.path().join("data.toml"),
             format!("[environments.dev]\nurl_env = \"{url_var}\"\n{extra_config}"),
@@ -55,21 +41,11 @@ impl Setup {
     }
 
     fn data(&self, args: &[&str]) -> RunOutput {
-        let mut all = vec!["-C", self.repo.path().to_str().unwrap()];
-        all.extend_from_slice(args);
-        run_data(all).unwrap()
+        self.repo.data(args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.data(args);
-        assert!(
-            out.success(),
-            "data {args:?}: {}\n{}\n{}",
-            out.failure_summary(),
-            out.stdout,
-            out.stderr
-        );
-        out.stdout
+        self.repo.data_ok(args)
     }
 
     /// The schema without data's own ledger.
@@ -144,7 +120,7 @@ fn automate_test_promote_align_then_rollback() {
     assert!(ledger.starts_with("succeeded 95/95 data/dev/"), "{ledger}");
     assert!(s.ok(&["drift", "dev"]).contains("no drift"));
 
-    copy_dir(&example("supabase-app"), &s.repo.path().join("sql"));
+    s.repo.copy_in(&example("supabase-app"), "sql");
     s.repo.commit("release 2");
     s.ok(&[
         "test",
@@ -412,7 +388,7 @@ impl Drop for StopServer<'_> {
 #[test]
 fn a_local_environment_runs_on_a_server_data_starts_itself() {
     let mut repo = TestRepo::new();
-    copy_dir(&example("supabase-app"), &repo.path().join("sql"));
+    repo.copy_in(&example("supabase-app"), "sql");
     std::fs::write(
         repo.path().join("data.toml"),
         "[environments.dev]\nlocal = true\n",

@@ -8,25 +8,12 @@ use support::cli::run_data;
 use support::db::{shared_cluster, ScratchDb};
 use support::repo::TestRepo;
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_column_added_by_hand_is_drift() {
     let example =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/supabase-app/sql");
     let mut repo = TestRepo::new();
-    copy_dir(&example, &repo.path().join("sql"));
+    repo.copy_in(&example, "sql");
     std::fs::write(
         repo.path().join("data.toml"),
         "[environments.dev]\nurl_env = \"DATA_TEST_DRIFT_DEV_URL\"\n",

@@ -52,21 +52,11 @@ impl Setup {
     }
 
     fn data(&self, args: &[&str]) -> RunOutput {
-        let mut all = vec!["-C", self.repo.path().to_str().unwrap()];
-        all.extend_from_slice(args);
-        run_data(all).unwrap()
+        self.repo.data(args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.data(args);
-        assert!(
-            out.success(),
-            "data {args:?}: {}\n{}\n{}",
-            out.failure_summary(),
-            out.stdout,
-            out.stderr
-        );
-        out.stdout
+        self.repo.data_ok(args)
     }
 
     fn fails(&self, args: &[&str]) -> String {
@@ -143,19 +133,6 @@ fn example_sql() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/supabase-app/sql")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Stops the local holodeck server of a project when the test ends, passed or failed.
 struct StopHolodeckServer<'a>(&'a Path);
 
@@ -204,7 +181,7 @@ impl Drop for Session {
 #[test]
 fn a_holodeck_on_the_local_server_holds_the_example_schema_until_dropped() {
     let mut repo = TestRepo::new();
-    copy_dir(&example_sql(), &repo.path().join("sql"));
+    repo.copy_in(&example_sql(), "sql");
     std::fs::write(
         repo.path().join("data.toml"),
         "[environments.dev]\nlocal = true\n",

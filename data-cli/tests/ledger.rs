@@ -7,24 +7,15 @@ mod support;
 
 use chrono::{TimeZone, Utc};
 use data_core::{DeploymentRequest, Outcome, Project};
-use support::cli::{run_data, RunOutput};
+use support::cli::RunOutput;
 use support::repo::TestRepo;
 
 fn data(repo: &TestRepo, args: &[&str]) -> RunOutput {
-    let mut all = vec!["-C", repo.path().to_str().expect("utf-8 path")];
-    all.extend_from_slice(args);
-    run_data(all).expect("data runs")
+    repo.data(args)
 }
 
 fn ok(repo: &TestRepo, args: &[&str]) -> String {
-    let out = data(repo, args);
-    assert!(
-        out.success(),
-        "data {args:?}: {}\n{}",
-        out.failure_summary(),
-        out.stderr
-    );
-    out.stdout
+    repo.data_ok(args)
 }
 
 const USERS_V1: &str = "CREATE TABLE public.users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL\n);\n";

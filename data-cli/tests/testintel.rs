@@ -5,31 +5,17 @@
 
 mod support;
 
-use support::cli::{run_data, RunOutput};
+use support::cli::RunOutput;
 use support::db::{shared_cluster, ScratchDb};
 use support::repo::TestRepo;
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// The example project (golden SQL and tests) in a fresh git repository, with a `dev`
 /// environment (test and promote use a throwaway server; only `align` reaches its database).
 fn example_repo(extra_config: &str) -> TestRepo {
     let mut repo = TestRepo::new();
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/supabase-app");
-    copy_dir(&example.join("sql"), &repo.path().join("sql"));
-    copy_dir(&example.join("tests"), &repo.path().join("tests"));
+    repo.copy_in(&example.join("sql"), "sql");
+    repo.copy_in(&example.join("tests"), "tests");
     std::fs::write(
         repo.path().join("data.toml"),
         format!("[environments.dev]\nurl_env = \"DATA_TEST_TESTINTEL_URL\"\n{extra_config}"),
@@ -41,21 +27,11 @@ fn example_repo(extra_config: &str) -> TestRepo {
 }
 
 fn data(repo: &TestRepo, args: &[&str]) -> RunOutput {
-    let mut all = vec!["-C", repo.path().to_str().unwrap()];
-    all.extend_from_slice(args);
-    run_data(all).unwrap()
+    repo.data(args)
 }
 
 fn ok(repo: &TestRepo, args: &[&str]) -> String {
-    let out = data(repo, args);
-    assert!(
-        out.success(),
-        "data {args:?}: {}\n{}\n{}",
-        out.failure_summary(),
-        out.stdout,
-        out.stderr
-    );
-    out.stdout
+    repo.data_ok(args)
 }
 
 fn json(text: &str) -> serde_json::Value {

@@ -1,6 +1,7 @@
 //! A git repository built by a test: golden SQL written and committed with fixed identity and
 //! dates, so commit ids (and snapshots that show them) are the same on every run.
 
+use super::cli::{run_data, RunOutput};
 use std::path::Path;
 use std::process::Command;
 
@@ -41,6 +42,32 @@ impl TestRepo {
         std::fs::write(path, sql).expect("write golden SQL");
     }
 
+    /// Makes the folder `rel` of the project a copy of the folder `from` (replacing what was
+    /// there).
+    pub fn copy_in(&self, from: &Path, rel: &str) {
+        copy_dir(from, &self.path().join(rel));
+    }
+
+    /// Runs `data -C <this project> ARGS`.
+    pub fn data(&self, args: &[&str]) -> RunOutput {
+        let mut all = vec!["-C", self.path().to_str().expect("a UTF-8 path")];
+        all.extend_from_slice(args);
+        run_data(all).expect("data runs")
+    }
+
+    /// [`TestRepo::data`], which must succeed; its standard output.
+    pub fn data_ok(&self, args: &[&str]) -> String {
+        let out = self.data(args);
+        assert!(
+            out.success(),
+            "data {args:?}: {}\n{}\n{}",
+            out.failure_summary(),
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+    }
+
     /// Commits everything, dated one day after the previous commit (from 2026-01-01 UTC).
     pub fn commit(&mut self, message: &str) -> String {
         self.commits += 1;
@@ -74,5 +101,20 @@ impl TestRepo {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// Makes `to` a copy of the folder `from`, replacing what was there.
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("a readable folder") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a copied file");
+        }
     }
 }
