@@ -56,7 +56,9 @@ pub struct DeployArgs {
     /// Non-interactive run (CI); protected environments also need --reason.
     #[arg(long, requires = "reason")]
     ci: bool,
-    /// Why a non-interactive deployment of a protected environment is right.
+    /// The written reason: why a non-interactive deployment (--ci) is right, and why the
+    /// findings let through with --override are acceptable (recorded in .data/audit.jsonl and
+    /// the deployment tag).
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
     /// Deploy although the live schema drifted from the deployed tag, for this reason.
@@ -65,11 +67,13 @@ pub struct DeployArgs {
     /// Who deploys (default: git config's identity).
     #[arg(long = "as", value_name = "WHO")]
     operator: Option<String>,
-    /// Let a Prime Directive finding through: `RULE` or `RULE=OBJECT` (needs --override-reason).
+    /// Let Prime Directive findings of RULE (or of RULE on OBJECT only) through; repeatable,
+    /// needs --reason.
     #[arg(long = "override", value_name = "RULE[=OBJECT]")]
     overrides: Vec<String>,
-    /// Why the overridden findings are acceptable (recorded in .data/audit.jsonl and the tag).
-    #[arg(long, value_name = "TEXT")]
+    /// The reason for --override alone, when it differs from --reason (kept for scripts
+    /// written before --override took --reason).
+    #[arg(long, value_name = "TEXT", hide = true)]
     override_reason: Option<String>,
     /// Confirm that a backup was taken (for `always_backup_before_destructive`).
     #[arg(long)]
@@ -225,6 +229,18 @@ impl StepBar {
 }
 
 fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions> {
+    // Checked before the prompt: a usage error must not ask for the environment's name first.
+    if args
+        .accept_drift
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        anyhow::bail!("--accept-drift needs a written reason");
+    }
+    let rule_overrides = data_core::parse_overrides(
+        &args.overrides,
+        args.override_reason.as_deref().or(args.reason.as_deref()),
+    )?;
     let protected = project
         .config()
         .environments
@@ -249,35 +265,6 @@ fn options(project: &Project, args: &DeployArgs) -> anyhow::Result<AlignOptions>
     } else {
         Confirmation::None
     };
-    if args
-        .accept_drift
-        .as_deref()
-        .is_some_and(|r| r.trim().is_empty())
-    {
-        anyhow::bail!("--accept-drift needs a written reason");
-    }
-    let reason = args.override_reason.as_deref().map(str::trim).unwrap_or("");
-    if !args.overrides.is_empty() && reason.is_empty() {
-        anyhow::bail!(
-            "override of {} refused: an override needs a written reason (--override-reason \"...\")",
-            args.overrides.join(", ")
-        );
-    }
-    let rule_overrides = args
-        .overrides
-        .iter()
-        .map(|o| {
-            let (rule, object) = match o.split_once('=') {
-                Some((r, obj)) => (r.to_string(), Some(obj.to_string())),
-                None => (o.clone(), None),
-            };
-            data_rules::Override {
-                rule,
-                object,
-                reason: reason.to_string(),
-            }
-        })
-        .collect();
     Ok(AlignOptions {
         dry_run: args.dry_run,
         confirmation,

@@ -1,11 +1,9 @@
-//! `data lint` and `data approve`: judge a golden change (or migration files) against the
-//! Prime Directive, print findings and suggestions, record overrides and approvals.
+//! `data lint` and `data approve`: arguments in, a data-core request out, the report printed.
+//! Judging, the override parser, the audit log and the operator live in data-core's `lint`.
 
-use anyhow::{anyhow, Context as _};
 use clap::{Args, ValueEnum};
-use data_core::{Engine, SchemaSource};
-use data_rules::{audit, report, DirectiveConfig, Judge, Options, Override};
-use std::path::{Path, PathBuf};
+use data_core::{ApprovalRequest, Judge, LintFormat as Format, LintInput, LintRequest, Project};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Output formats of `data lint`.
@@ -47,22 +45,22 @@ pub struct LintArgs {
     /// rules (freeze windows, approvals) are judged only when it is given.
     #[arg(long = "env", value_name = "NAME")]
     pub environment: Option<String>,
-    /// Accept findings of RULE (or RULE=OBJECT) for this run; needs --reason, and is recorded
-    /// in .data/audit.jsonl.
+    /// Accept findings of RULE (or of RULE on OBJECT only) for this run; repeatable, needs
+    /// --reason, and is recorded in .data/audit.jsonl.
     #[arg(long = "override", value_name = "RULE[=OBJECT]")]
     pub overrides: Vec<String>,
     /// The written reason for --override.
     #[arg(long)]
     pub reason: Option<String>,
-    /// Who overrides (default: git config user.name, then $USER).
+    /// Who overrides (default: git config's user.name <user.email>, then $USER).
     #[arg(long = "as", value_name = "NAME")]
     pub who: Option<String>,
     /// How to judge a golden change.
     #[arg(long, value_enum, default_value_t = JudgeArg::Change)]
     pub judge: JudgeArg,
     /// A row estimate, TABLE=ROWS (schema-qualified or in public); repeatable.
-    #[arg(long = "rows", value_name = "TABLE=ROWS")]
-    pub rows: Vec<String>,
+    #[arg(long = "rows", value_name = "TABLE=ROWS", value_parser = table_rows)]
+    pub rows: Vec<(String, u64)>,
     /// Confirms that a backup was taken (for always-backup-before-destructive).
     #[arg(long)]
     pub backup_taken: bool,
@@ -88,213 +86,77 @@ pub struct ApproveArgs {
     pub to: Option<String>,
 }
 
-/// Exits with code 2 after a usage message.
-fn usage(message: &str) -> ! {
-    eprintln!("error: {message}");
-    std::process::exit(2)
-}
-
-fn parse_table(name: &str) -> data_ast::model::QName {
-    match name.split_once('.') {
-        Some((s, t)) => data_ast::model::QName::new(s, t),
-        None => data_ast::model::QName::new("public", name),
-    }
-}
-
-/// The golden change's models and plan.
-fn golden_change(
-    project: &Path,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> anyhow::Result<(data_core::Schema, data_core::Schema, data_core::Plan)> {
-    let engine = Engine::for_project(project)?;
-    let from = SchemaSource::parse(from.unwrap_or("HEAD"), project)?;
-    let to = match to {
-        Some(t) => SchemaSource::parse(t, project)?,
-        None => SchemaSource::Folder(project.to_path_buf()),
+/// `TABLE=ROWS` of `--rows`.
+fn table_rows(text: &str) -> Result<(String, u64), String> {
+    let Some((table, rows)) = text.split_once('=') else {
+        return Err(format!("expected TABLE=ROWS, got `{text}`"));
     };
-    let old = engine
-        .load(&from)
-        .with_context(|| format!("loading the base {}", from.label()))?;
-    let new = engine.load(&to)?;
-    let plans = data_ast::plan::plan_with(&old.schema, &new.schema, engine.plan_options())?;
-    Ok((old.schema, new.schema, plans.forward))
+    let rows = rows
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("`{}` is not a number of rows", rows.trim()))?;
+    Ok((table.trim().to_string(), rows))
 }
 
-/// `.sql` files named by the arguments (folders searched recursively), in path order.
-fn sql_files(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("reading {}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            for e in entries {
-                if e.is_dir() || e.extension().is_some_and(|x| x == "sql") {
-                    walk(&e, out)?;
-                }
+/// Runs `data lint`; exits 1 when error findings remain, 2 on usage errors (through
+/// [`data_core::Error::is_usage`]).
+pub fn run(args: LintArgs, project: &Project) -> anyhow::Result<ExitCode> {
+    let request = LintRequest {
+        input: if args.paths.is_empty() {
+            LintInput::Change {
+                from: args.from,
+                to: args.to,
             }
         } else {
-            out.push(p.to_path_buf());
-        }
-        Ok(())
-    }
-    let mut found = Vec::new();
-    for p in paths {
-        if !p.exists() {
-            return Err(anyhow!("{}: no such file or folder", p.display()));
-        }
-        walk(p, &mut found)?;
-    }
-    found
-        .into_iter()
-        .map(|p| {
-            let text =
-                std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
-            Ok((p.display().to_string(), text))
-        })
-        .collect()
-}
-
-/// Who is acting: `--as`, `git config user.name`, `$USER`.
-fn who(explicit: Option<&str>) -> String {
-    if let Some(w) = explicit.filter(|w| !w.trim().is_empty()) {
-        return w.to_string();
-    }
-    let git = std::process::Command::new("git")
-        .args(["config", "user.name"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|s| !s.is_empty());
-    git.or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Runs `data lint`; exits 1 when error findings remain, 2 on usage errors.
-pub fn run(args: LintArgs, project: &Path) -> anyhow::Result<ExitCode> {
-    if !args.overrides.is_empty() && args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        usage(&format!(
-            "override of `{}` refused: an override needs a written reason (--reason \"...\")",
-            args.overrides.join(", ")
-        ));
-    }
-    let known = data_rules::registry::ids();
-    let mut overrides = Vec::new();
-    for o in &args.overrides {
-        let (rule, object) = match o.split_once('=') {
-            Some((r, obj)) => (r.to_string(), Some(obj.to_string())),
-            None => (o.clone(), None),
-        };
-        if !known.contains(&rule.as_str()) {
-            usage(&format!("unknown rule `{rule}` (see `data rules`)"));
-        }
-        overrides.push(Override {
-            rule,
-            object,
-            reason: args.reason.clone().unwrap_or_default(),
-        });
-    }
-    let config = DirectiveConfig::load(project)?;
-    let environment = args
-        .environment
-        .clone()
-        .unwrap_or_else(|| "development".into());
-    let mut rows = data_rules::context::RowEstimates::new();
-    for r in &args.rows {
-        let Some((t, n)) = r.split_once('=') else {
-            usage(&format!("--rows expects TABLE=ROWS, got `{r}`"))
-        };
-        let Ok(n) = n.trim().parse::<u64>() else {
-            usage(&format!("--rows: `{n}` is not a number"))
-        };
-        rows.insert(parse_table(t.trim()), n);
-    }
-    let opts = Options {
-        settings: config.settings(&environment),
-        environment: environment.clone(),
-        environment_given: args.environment.is_some(),
+            LintInput::Files(args.paths)
+        },
+        environment: args.environment,
         judge: match args.judge {
             JudgeArg::Change => Judge::Change,
             JudgeArg::Plan => Judge::Plan,
         },
-        rows,
-        approvals: audit::load_approvals(project)?,
-        now: chrono::Utc::now(),
-        overrides,
+        overrides: data_core::parse_overrides(&args.overrides, args.reason.as_deref())?,
+        operator: args.who,
+        rows: args.rows,
         backup_taken: args.backup_taken,
     };
-    let report = if args.paths.is_empty() {
-        let (old, new, plan) = golden_change(project, args.from.as_deref(), args.to.as_deref())?;
-        data_rules::lint_change(&old, &new, &plan, &opts)
-    } else {
-        data_rules::lint_files(&sql_files(&args.paths)?, &opts)
-    };
-    if !report.overrides_applied.is_empty() {
-        let records = audit::record_overrides(
-            project,
-            &report.overrides_applied,
-            &who(args.who.as_deref()),
-            &report.plan_hash,
-            &environment,
-        )?;
+    let outcome = project.lint(&request)?;
+    if !outcome.recorded.is_empty() {
         eprintln!(
             "recorded {} override(s) in {}",
-            records.len(),
-            audit::audit_path(project).display()
+            outcome.recorded.len(),
+            outcome.audit_log.display()
         );
     }
-    let text = match args.format {
-        LintFormat::Human => report::human(&report),
-        LintFormat::Json => report::json(&report),
-        LintFormat::Sarif => report::sarif(&report, data_core::VERSION),
-    };
-    let mut text = text;
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    crate::emit::stdout(&text);
-    Ok(if report.has_errors() {
+    crate::emit::stdout(&outcome.render(match args.format {
+        LintFormat::Human => Format::Human,
+        LintFormat::Json => Format::Json,
+        LintFormat::Sarif => Format::Sarif,
+    }));
+    Ok(if outcome.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// Runs `data approve`: records an approval of the pending golden change's plan.
-pub fn approve(args: ApproveArgs, project: &Path) -> anyhow::Result<ExitCode> {
-    if args.name.trim().is_empty() || args.reason.trim().is_empty() {
-        usage("an approval needs --name and a written --reason");
-    }
-    // For a deployment environment, the plan approved is the one `data align` will run: from
-    // the environment's deployed tag to HEAD. Otherwise the golden change (HEAD -> work tree).
-    let deploying = args.from.is_none()
-        && args.to.is_none()
-        && data_core::Project::open(project)
-            .and_then(|p| p.environments())
-            .is_ok_and(|envs| envs.contains(&args.environment));
-    let plan = if deploying {
-        let pending = data_core::Project::open(project)?.pending(&args.environment, None)?;
-        pending.diff.plans.forward
-    } else {
-        golden_change(project, args.from.as_deref(), args.to.as_deref())?.2
-    };
-    let approval = data_rules::Approval {
-        timestamp: audit::now_rfc3339(),
-        plan: plan.hash(),
+/// Runs `data approve`: records an approval of the pending golden change's plan (or, for a
+/// deployment environment, of the plan `data align` will run).
+pub fn approve(args: ApproveArgs, project: &Project) -> anyhow::Result<ExitCode> {
+    let approved = project.approve(ApprovalRequest {
         name: args.name,
         reason: args.reason,
         environment: args.environment,
-    };
-    audit::record_approval(project, &approval)?;
+        from: args.from,
+        to: args.to,
+    })?;
+    let a = &approved.approval;
     outln!(
         "approved plan {} for {} as {} ({} operations)",
-        approval.plan.get(..12).unwrap_or(&approval.plan),
-        approval.environment,
-        approval.name,
-        plan.operations.len()
+        a.plan.get(..12).unwrap_or(&a.plan),
+        a.environment,
+        a.name,
+        approved.operations
     );
     Ok(ExitCode::SUCCESS)
 }

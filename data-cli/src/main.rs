@@ -1,9 +1,10 @@
 //! The `data` command: parse arguments, call data-core, render. Exit codes: 0 success,
-//! 1 error, 2 usage.
+//! 1 error, 2 usage. data-core is the only data crate it depends on.
 
 #[macro_use]
 mod emit;
 mod deploy_cmd;
+mod diagnostics;
 mod holodeck_cmd;
 mod ledger_cmd;
 mod lint_cmd;
@@ -143,10 +144,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            report(&e);
-            ExitCode::from(1)
-        }
+        Err(e) => diagnostics::report(&e),
     }
 }
 
@@ -161,7 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Introspect(args) => ledger_cmd::introspect(&Project::open(&project)?, args),
         Command::Server { command } => deploy_cmd::server(&Project::open(&project)?, command),
         Command::Init => {
-            let created = data_core::init_project(&project, data_rules::config::SAMPLE)?;
+            let created = data_core::init_project(&project, data_core::SAMPLE_DIRECTIVE)?;
             if created.is_empty() {
                 outln!("nothing to do: the project files exist already");
             }
@@ -204,7 +202,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
             {
-                eprintln!("{d}");
+                diagnostics::warn(d);
             }
             let format = match format {
                 Format::Sql => RenderFormat::Sql,
@@ -233,29 +231,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { command } => rules_cmd::run(command),
-        Command::Lint(args) => lint_cmd::run(args, &project),
-        Command::Approve(args) => lint_cmd::approve(args, &project),
+        Command::Lint(args) => lint_cmd::run(args, &Project::open(&project)?),
+        Command::Approve(args) => lint_cmd::approve(args, &Project::open(&project)?),
         Command::Holodeck { command } => holodeck_cmd::holodeck(&Project::open(&project)?, command),
         Command::Buffer(args) => holodeck_cmd::buffer(&Project::open(&project)?, args),
         Command::Q(args) => holodeck_cmd::q(&Project::open(&project)?, args),
-    }
-}
-
-/// Prints an error; golden SQL errors list every diagnostic with file, line, column and snippet.
-fn report(e: &anyhow::Error) {
-    if let Some(data_core::Error::InvalidGoldenSql { diagnostics, .. }) =
-        e.downcast_ref::<data_core::Error>()
-    {
-        eprintln!("error: {e}");
-        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            eprintln!("{d}");
-        }
-        return;
-    }
-    eprintln!("error: {e}");
-    let mut source = e.source();
-    while let Some(s) = source {
-        eprintln!("  caused by: {s}");
-        source = s.source();
     }
 }

@@ -15,9 +15,9 @@ pub enum RulesCommand {
 /// Prints the catalogue, or one rule; an unknown id is a usage error (exit 2).
 pub fn run(command: Option<RulesCommand>) -> anyhow::Result<std::process::ExitCode> {
     match command {
-        None => out!("{}", data_rules::report::catalogue_text()),
-        Some(RulesCommand::Explain { id }) => match data_rules::registry::find(&id) {
-            Some(rule) => out!("{}", data_rules::report::explain_text(rule.meta())),
+        None => out!("{}", data_core::rules_catalogue()),
+        Some(RulesCommand::Explain { id }) => match data_core::explain_rule(&id) {
+            Some(text) => out!("{text}"),
             None => {
                 eprintln!("error: unknown rule `{id}` (see `data rules` for the catalogue)");
                 return Ok(std::process::ExitCode::from(2));

@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::cli::{fixtures_dir, run_data, scratch_dir};
+use support::cli::{fixtures_dir, run_data, run_data_env, scratch_dir};
 use support::db::{database_name, shared_cluster, ScratchDb};
 
 fn repo_root() -> std::path::PathBuf {
@@ -65,6 +65,71 @@ fn syntax_error_names_file_line_and_column() {
         out.stdout.is_empty(),
         "nothing may be planned from broken SQL"
     );
+}
+
+/// The line of `text` holding `needle`, and the one after it.
+fn line_and_next<'a>(text: &'a str, needle: &str) -> (&'a str, &'a str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line holds `{needle}`:\n{text}"));
+    (lines[at], lines.get(at + 1).copied().unwrap_or(""))
+}
+
+#[test]
+fn syntax_errors_are_drawn_with_the_line_and_a_caret_under_the_column() {
+    let dir = scratch_files(
+        "syntax-drawn",
+        &[
+            ("old.sql", "create table t (a int);\n"),
+            (
+                "new.sql",
+                "create table t (a int);\n\n\tcreate   tabel u (b int);\n",
+            ),
+        ],
+    );
+    let args = [
+        "diff".to_string(),
+        dir.join("old.sql").display().to_string(),
+        dir.join("new.sql").display().to_string(),
+    ];
+    // stderr is a pipe here, not a terminal: no colour whether NO_COLOR is set or not.
+    for env in [&[][..], &[("NO_COLOR", "1")][..]] {
+        let out = run_data_env(&args, env).expect("because the binary runs");
+        let err = &out.stderr;
+        assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "nothing may be planned from broken SQL"
+        );
+        assert!(
+            !err.contains('\u{1b}'),
+            "ANSI escape codes off a terminal:\n{err}"
+        );
+        assert!(
+            err.contains(&format!("[{}:3:11]", dir.join("new.sql").display())),
+            "the file, line and column:\n{err}"
+        );
+        assert!(err.contains("syntax error at or near \"tabel\""), "{err}");
+        let (source, under) = line_and_next(err, "create   tabel");
+        assert!(
+            source.trim_start().starts_with("3 |"),
+            "the file's line number:\n{err}"
+        );
+        // miette draws a tab as spaces; the caret lines up under the word all the same.
+        let word = source.find("tabel").expect("because the line holds it");
+        assert_eq!(
+            under.find('^'),
+            Some(word),
+            "a caret under the column:\n{err}"
+        );
+        assert!(
+            under[word..].starts_with("^^|^^"),
+            "the word underlined:\n{err}"
+        );
+        assert!(err.contains("help: "), "a help line:\n{err}");
+    }
 }
 
 #[test]

@@ -142,9 +142,20 @@ fn automate_test_promote_align_then_rollback() {
         "{}",
         stopped.stderr
     );
-    let no_reason = s.data(&["align", "dev", "--override", "renaming-table"]);
+    // The gate's hint names the flags align takes.
     assert!(
-        no_reason.stderr.contains("needs a written reason"),
+        stopped
+            .stderr
+            .contains("pass --override RULE[=OBJECT] --reason \"...\""),
+        "{}",
+        stopped.stderr
+    );
+    let no_reason = s.data(&["align", "dev", "--override", "renaming-table"]);
+    assert_eq!(no_reason.status.and_then(|c| c.code()), Some(2));
+    assert!(
+        no_reason
+            .stderr
+            .contains("needs a written reason (--reason"),
         "{}",
         no_reason.stderr
     );
@@ -157,13 +168,14 @@ fn automate_test_promote_align_then_rollback() {
         "renaming-column",
         "--override",
         "dropping-column",
-        "--override-reason",
+        "--reason",
         "release 2 ships with the app version that uses the new names",
     ]);
     let audit = std::fs::read_to_string(s.repo.path().join(".data/audit.jsonl")).unwrap();
     assert_eq!(audit.lines().count(), 3, "{audit}");
     assert_same(s.dump(), built_from("supabase-app", "deploy_cycle_v2"));
 
+    // `--override-reason` (the flag's name before it became `--reason`) still works.
     let rolled = s.data(&[
         "rollback",
         "dev",

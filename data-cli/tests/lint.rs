@@ -196,6 +196,99 @@ fn override_needs_a_reason_and_is_audited() {
 }
 
 #[test]
+fn lint_and_align_read_overrides_with_one_parser() {
+    let dir = project(
+        "override-parser",
+        &[("001.sql", "CREATE INDEX i ON t (c);\n")],
+    );
+    let file = dir.join("001.sql").display().to_string();
+    let d = dir.display().to_string();
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["-C", &d, "lint", &file];
+        args.extend_from_slice(extra);
+        run_data(args).expect("runs")
+    };
+    let align = |extra: &[&str]| {
+        let mut args = vec!["-C", &d, "align", "dev"];
+        args.extend_from_slice(extra);
+        run_data(args).expect("runs")
+    };
+    // An unknown rule is a usage error, with or without an object, for both commands.
+    for out in [
+        lint(&["--override", "no-such-rule", "--reason", "why"]),
+        lint(&["--override", "no-such-rule=public.t", "--reason", "why"]),
+        align(&["--override", "no-such-rule", "--reason", "why"]),
+    ] {
+        assert_eq!(code(&out), Some(2), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("unknown rule `no-such-rule`"),
+            "{}",
+            out.stderr
+        );
+    }
+    // So is an override without a written reason; both commands name --reason.
+    for out in [
+        lint(&["--override", "renaming-table"]),
+        lint(&["--override", "renaming-table", "--reason", "  "]),
+        align(&["--override", "renaming-table"]),
+    ] {
+        assert_eq!(code(&out), Some(2), "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("override of `renaming-table` refused: an override needs a written reason (--reason"),
+            "{}",
+            out.stderr
+        );
+    }
+    // align still takes --override-reason (hidden): parsing passes, and the run stops later
+    // because this folder is no git repository.
+    let out = align(&["--override", "renaming-table", "--override-reason", "why"]);
+    assert_eq!(code(&out), Some(1), "{}", out.stderr);
+    assert!(!out.stderr.contains("reason"), "{}", out.stderr);
+    let help = run_data(["align", "--help"]).expect("runs");
+    assert!(help.stdout.contains("--reason"), "{}", help.stdout);
+    assert!(
+        !help.stdout.contains("--override-reason"),
+        "{}",
+        help.stdout
+    );
+    // Malformed row estimates are usage errors too.
+    let out = lint(&["--rows", "t"]);
+    assert_eq!(code(&out), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("TABLE=ROWS"), "{}", out.stderr);
+    assert!(!dir.join(".data/audit.jsonl").exists());
+}
+
+#[test]
+fn the_operator_comes_from_git_config() {
+    let dir = golden_project(
+        "operator",
+        "CREATE TABLE public.orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  customer_id bigint NOT NULL\n);\nCREATE INDEX orders_customer_idx ON public.orders (customer_id);\n",
+    );
+    let out = run_data([
+        "-C",
+        &dir.display().to_string(),
+        "lint",
+        "--override",
+        "require-concurrent-index-creation=public.orders_customer_idx",
+        "--reason",
+        "orders is empty",
+    ])
+    .expect("runs");
+    assert_eq!(code(&out), Some(0), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("recorded 1 override(s)"),
+        "{}",
+        out.stderr
+    );
+    let audit = std::fs::read_to_string(dir.join(".data/audit.jsonl")).expect("audit written");
+    let rec: serde_json::Value = serde_json::from_str(audit.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["who"], "Lint Tester <lint@example.invalid>");
+    assert_eq!(rec["object"], "public.orders_customer_idx");
+    assert_eq!(rec["reason"], "orders is empty");
+}
+
+#[test]
 fn config_errors_name_the_line() {
     let dir = project(
         "config",

@@ -69,6 +69,19 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(data::copies))]
     Copies(String),
+    /// An override naming a rule id that no rule has.
+    #[error("unknown rule `{0}` (see `data rules` for the catalogue)")]
+    #[diagnostic(code(data::unknown_rule))]
+    UnknownRule(String),
+    /// Overrides given without a written reason (the overrides as given, comma-separated).
+    #[error("override of `{0}` refused: an override needs a written reason (--reason \"...\")")]
+    #[diagnostic(code(data::override_reason))]
+    OverrideWithoutReason(String),
+    /// A request that cannot be carried out as given (a value in the wrong form, a name or
+    /// reason missing); the message says what is expected.
+    #[error("{0}")]
+    #[diagnostic(code(data::request))]
+    InvalidRequest(String),
     /// The Prime Directive config or audit log could not be read or written.
     #[error(transparent)]
     Rules(#[from] data_rules::Error),
@@ -81,6 +94,18 @@ pub enum Error {
     /// Planning failed.
     #[error(transparent)]
     Plan(#[from] data_ast::Error),
+}
+
+impl Error {
+    /// Whether the caller asked for something malformed (an unknown rule, an override without
+    /// a reason, a value in the wrong form) rather than the work failing: the CLI's usage
+    /// errors, exit code 2.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::UnknownRule(_) | Error::OverrideWithoutReason(_) | Error::InvalidRequest(_)
+        )
+    }
 }
 
 /// Result alias of data-core.

@@ -26,6 +26,20 @@
 //! # Ok::<(), data_core::Error>(())
 //! ```
 //!
+//! Judging the pending golden change against the Prime Directive (the safety rules), with an
+//! override read by the same parser `data lint` and `data align` use:
+//!
+//! ```no_run
+//! use data_core::{parse_overrides, LintFormat, LintRequest, Project};
+//! let project = Project::open(std::path::Path::new("."))?;
+//! let mut request = LintRequest::change();
+//! request.overrides = parse_overrides(&["renaming-table"], Some("the app reads both names"))?;
+//! let outcome = project.lint(&request)?;
+//! print!("{}", outcome.render(LintFormat::Human));
+//! assert!(!outcome.failed());
+//! # Ok::<(), data_core::Error>(())
+//! ```
+//!
 //! A save point of a database and its restore (a template copy swapped in by renames), and
 //! a plan tried on a throwaway clone:
 //!
@@ -48,6 +62,7 @@ mod engine;
 mod error;
 mod holodeck;
 mod init;
+pub mod lint;
 mod project;
 mod qcontinuum;
 pub mod report;
@@ -62,7 +77,7 @@ pub use data_ast::model::Schema;
 pub use data_ast::plan::{
     Group, ObjectKind, OpKind, Operation, Plan, PlanOptions, PlanPair, RenderFormat, Stage,
 };
-pub use data_ast::{Diagnostic, Severity};
+pub use data_ast::{Diagnostic, Origin, Severity};
 pub use data_exec::{redact_url, LocalServer, StepEvent};
 pub use data_ledger::{
     AuditReport, BrokenLink, Change, Counts, Deployment, DeploymentRecord, Ledger, Outcome,
@@ -73,6 +88,11 @@ pub use engine::{Diff, Engine, Loaded};
 pub use error::{Error, Result};
 pub use holodeck::{safe_name, Holodeck, HolodeckRequest, HolodeckStatus};
 pub use init::init_project;
+pub use lint::{
+    check_overrides, explain_rule, parse_overrides, render_lint, rules_catalogue, ApprovalRequest,
+    Approved, Judge, LintFormat, LintInput, LintOutcome, LintReport, LintRequest, RuleOverride,
+    SAMPLE_DIRECTIVE,
+};
 pub use project::{changes_of, DeploymentRequest, Project};
 pub use qcontinuum::WhatIf;
 pub use source::{FsAndGit, SchemaSource, SourceReader, FOLDER_ORDER};

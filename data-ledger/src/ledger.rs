@@ -200,10 +200,7 @@ impl Ledger {
 
     /// `Name <email>` from git config, else `$USER`, else `unknown`.
     pub fn operator(&self) -> String {
-        match self.repo.inner.committer() {
-            Some(Ok(sig)) => format!("{} <{}>", sig.name, sig.email),
-            _ => std::env::var("USER").unwrap_or_else(|_| "unknown".to_string()),
-        }
+        self.repo.operator()
     }
 
     fn write_tag(&self, tag: &TagName, commit: &str, record: &DeploymentRecord) -> Result<()> {

@@ -22,6 +22,6 @@ pub use ledger::{Deployment, Ledger, NewDeployment};
 pub use record::{
     parse_message, Change, Counts, DeploymentRecord, Outcome, Override, ParsedRecord, RECORD_FORMAT,
 };
-pub use repo::{CommitInfo, Repo};
+pub use repo::{operator_at, CommitInfo, Repo};
 pub use stamp::{check_environment, TagName, TAG_PREFIX};
 pub use tree::{files_at, GitFile, RepoLocation};

@@ -45,6 +45,16 @@ impl Repo {
         Ok(Repo { inner, root })
     }
 
+    /// Who is acting here, as git would name the committer: `Name <email>` from the
+    /// repository's config (its own, the user's and the system's), else `$USER`, else
+    /// `unknown`.
+    pub fn operator(&self) -> String {
+        match self.inner.committer() {
+            Some(Ok(sig)) => format!("{} <{}>", sig.name, sig.email),
+            _ => user_or_unknown(),
+        }
+    }
+
     /// The work tree root.
     pub fn root(&self) -> &Path {
         &self.root
@@ -178,4 +188,33 @@ pub(crate) fn commit_info(commit: &gix::Commit<'_>) -> Result<CommitInfo> {
             .unwrap_or_default(),
         summary,
     })
+}
+
+/// Who is acting in `dir`: the committer of the repository holding it ([`Repo::operator`]);
+/// outside a repository `user.name` and `user.email` of git's global config (read by gix, no
+/// `git` process), else `$USER`, else `unknown`.
+pub fn operator_at(dir: &Path) -> String {
+    if let Ok(repo) = Repo::discover(dir) {
+        return repo.operator();
+    }
+    let global = gix::config::File::from_globals().ok();
+    let value = |key: &str| {
+        global
+            .as_ref()
+            .and_then(|c| c.string(key))
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+    };
+    match (value("user.name"), value("user.email")) {
+        (Some(name), Some(email)) => format!("{name} <{email}>"),
+        (Some(name), None) => name,
+        _ => user_or_unknown(),
+    }
+}
+
+fn user_or_unknown() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
 }

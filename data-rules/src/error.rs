@@ -16,12 +16,6 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// A rule id that no rule has.
-    #[error("unknown rule `{0}` (see `data rules` for the catalogue)")]
-    UnknownRule(String),
-    /// An override without a written reason.
-    #[error("override of `{0}` refused: an override needs a written reason (--reason \"...\")")]
-    OverrideWithoutReason(String),
     /// A value that cannot be read (duration, time, time zone).
     #[error("invalid value `{value}` for {what}: {message}")]
     InvalidValue {

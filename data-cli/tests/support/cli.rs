@@ -70,10 +70,20 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_data_env(args, &[])
+}
+
+/// [`run_data`] with these environment variables set as well.
+pub fn run_data_env<I, S>(args: I, env: &[(&str, &str)]) -> std::io::Result<RunOutput>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let cwd = scratch_dir(&[]);
     std::fs::create_dir_all(&cwd)?;
     let mut child = Command::new(data_bin())
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(&cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

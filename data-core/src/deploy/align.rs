@@ -36,7 +36,8 @@ pub struct AlignOptions {
     pub accept_drift: Option<String>,
     /// Who deploys (default: git's identity).
     pub operator: Option<String>,
-    /// Rule findings let through, each with its reason (audited).
+    /// Rule findings let through, each with its reason (audited); read them with
+    /// [`crate::parse_overrides`].
     pub rule_overrides: Vec<data_rules::Override>,
     /// A backup was taken before this deployment (for `always_backup_before_destructive`).
     pub backup_taken: bool,
@@ -77,6 +78,7 @@ impl Project {
         options: &AlignOptions,
         progress: &mut dyn FnMut(&StepEvent<'_>),
     ) -> Result<AlignReport> {
+        crate::lint::check_overrides(&options.rule_overrides)?;
         let pending = self.pending(env, None)?;
         let promoted = self.gate_promoted(env, &pending.plan_hash())?;
         let coverage = self.gate_coverage(env, &pending)?;
@@ -109,6 +111,7 @@ impl Project {
         options: &AlignOptions,
         progress: &mut dyn FnMut(&StepEvent<'_>),
     ) -> Result<AlignReport> {
+        crate::lint::check_overrides(&options.rule_overrides)?;
         let ledger = self.ledger()?;
         let history = ledger.deployments(env)?;
         let current = ledger.current(env)?.ok_or_else(|| {
@@ -226,10 +229,7 @@ impl Project {
         }
         let pending = &report.pending;
         let started = Utc::now();
-        let operator = options
-            .operator
-            .clone()
-            .unwrap_or_else(|| self.ledger().map(|l| l.operator()).unwrap_or_default());
+        let operator = options.operator.clone().unwrap_or_else(|| self.operator());
         let request = ApplyRequest {
             environment: env.to_string(),
             from_commit: pending.from_commit().map(str::to_string),

@@ -294,7 +294,7 @@ impl Project {
                 "prime directive",
                 GateStatus::Failed,
                 format!(
-                    "{} error(s): {}; fix the change or pass --override RULE --reason \"...\"",
+                    "{} error(s): {}; fix the change or pass --override RULE[=OBJECT] --reason \"...\"",
                     errors.len(),
                     errors.join("; ")
                 ),

@@ -40,11 +40,7 @@ impl Project {
                 )))
             }
         }
-        let by = by.unwrap_or_else(|| {
-            self.ledger()
-                .map(|l| l.operator())
-                .unwrap_or_else(|_| "unknown".into())
-        });
+        let by = by.unwrap_or_else(|| self.operator());
         let gate = self.coverage_gate(env, &pending)?;
         let mut accepted = None;
         if !gate.passed() {
