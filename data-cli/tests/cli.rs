@@ -133,7 +133,7 @@ fn unannotated_drops_are_destructive() {
         .filter(|o| o["kind"] == "drop")
         .map(|o| {
             (
-                o["object"].as_str().unwrap_or(""),
+                o["object"]["kind"].as_str().unwrap_or(""),
                 o["identity"].as_str().unwrap_or(""),
                 o["destructive"].as_bool().unwrap_or(false),
             )
@@ -155,6 +155,47 @@ fn unannotated_drops_are_destructive() {
     }
 }
 
+/// `--format json` carries each step's typed facts and the format version: object kind, schema,
+/// name and member, a PostgreSQL lock mode, whether it rewrites, the tables it touches and where
+/// its object is written.
+#[test]
+fn json_plan_has_typed_steps() {
+    let old = "create table t (id int primary key, name text);\n";
+    let new =
+        "create table t (id int primary key, name text);\ncreate index t_name_idx on t (name);\n";
+    let dir = scratch_files("typed_steps", &[("old.sql", old), ("new.sql", new)]);
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let (a, b) = (
+            dir.join("old.sql").display().to_string(),
+            dir.join("new.sql").display().to_string(),
+        );
+        let mut args = vec!["diff", a.as_str(), b.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run_data(args).expect("because the binary runs");
+        assert!(out.success(), "{}", out.failure_summary());
+        serde_json::from_str(&out.stdout).expect("because --format json prints JSON")
+    };
+    let doc = json(&[]);
+    assert_eq!(doc["format_version"], 2);
+    let op = &doc["operations"][0];
+    assert_eq!(op["object"]["kind"], "index", "{op}");
+    assert_eq!(op["object"]["schema"], "public", "{op}");
+    assert_eq!(op["object"]["name"], "t_name_idx", "{op}");
+    assert_eq!(op["lock"], "SHARE UPDATE EXCLUSIVE", "{op}");
+    assert_eq!(op["rewrite"], false, "{op}");
+    assert_eq!(op["tables"][0]["name"], "t", "{op}");
+    assert_eq!(op["tables"][0]["access"], "scan", "{op}");
+    assert!(
+        op["origin"]["new"]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("new.sql")),
+        "{op}"
+    );
+    assert_eq!(op["origin"]["new"]["line"], 2, "{op}");
+    let plain = json(&["--unsafe-fast"]);
+    assert_eq!(plain["operations"][0]["lock"], "SHARE");
+}
+
 #[test]
 fn annotated_renames_are_renames() {
     let ops = json_ops(
@@ -167,7 +208,7 @@ fn annotated_renames_are_renames() {
         .map(|o| {
             (
                 o["kind"].as_str().unwrap_or(""),
-                o["object"].as_str().unwrap_or(""),
+                o["object"]["kind"].as_str().unwrap_or(""),
             )
         })
         .collect();

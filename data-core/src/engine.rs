@@ -88,6 +88,20 @@ impl<R: SourceReader> Engine<R> {
     pub fn load(&self, source: &SchemaSource) -> Result<Loaded> {
         let files = self.reader.read(source)?;
         let loaded = build::load_with(&files, &self.cache, &self.options);
+        Self::checked(source, loaded)
+    }
+
+    /// Loads two sources at once (the sides of a diff): both are read, their distinct
+    /// statements parsed in one parallel batch and both models built at the same time.
+    pub fn load_both(&self, a: &SchemaSource, b: &SchemaSource) -> Result<(Loaded, Loaded)> {
+        let files_a = self.reader.read(a)?;
+        let files_b = self.reader.read(b)?;
+        let (la, lb) = build::load_pair(&files_a, &files_b, &self.cache, &self.options);
+        Ok((Self::checked(a, la)?, Self::checked(b, lb)?))
+    }
+
+    /// `loaded`, or the error listing its golden SQL errors.
+    fn checked(source: &SchemaSource, loaded: Loaded) -> Result<Loaded> {
         if loaded.has_errors() {
             let mut diagnostics = loaded.diagnostics.clone();
             diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
@@ -130,8 +144,7 @@ impl<R: SourceReader> Engine<R> {
         to: &SchemaSource,
         view: fn(data_ast::model::Schema) -> data_ast::model::Schema,
     ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
-        let mut old = self.load(from)?;
-        let mut new = self.load(to)?;
+        let (mut old, mut new) = self.load_both(from, to)?;
         old.schema = view(old.schema);
         new.schema = view(new.schema);
         let plans = plan::plan_with(&old.schema, &new.schema, &self.plan_options)?;

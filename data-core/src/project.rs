@@ -207,7 +207,7 @@ pub fn changes_of(diff: &Diff) -> Vec<Change> {
         .iter()
         .map(|op| Change {
             op: op_label(op.kind).to_string(),
-            kind: op.object.label().to_string(),
+            kind: op.object.kind.label().to_string(),
             identity: op.identity.clone(),
             destructive: op.destructive,
         })

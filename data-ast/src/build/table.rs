@@ -55,7 +55,7 @@ impl Builder {
         let mut table = Table {
             name: name.clone(),
             columns: Vec::new(),
-            constraints: BTreeMap::new(),
+            constraints: crate::model::NameMap::new(),
             unlogged: rv.relpersistence == "u",
             partition_by: s.partspec.as_ref().map(partition_spec_sql),
             partition_of: None,

@@ -47,7 +47,7 @@ impl Pending {
             .operations
             .iter()
             .map(|op| Step {
-                label: format!("{:?} {} {}", op.kind, op.object.label(), op.identity)
+                label: format!("{:?} {} {}", op.kind, op.object.kind.label(), op.identity)
                     .to_lowercase(),
                 statements: op.sql.clone(),
                 transactional: op.transactional,
