@@ -20,7 +20,7 @@ pub enum Error {
     },
     /// The target of a plan declares no objects while the current state has some: the plan
     /// would drop everything, which an empty file or folder given by mistake must not do.
-    #[error("{target} declares no objects: the plan would drop {would_drop}")]
+    #[error("{target} declares no objects: the plan would drop {would_drop}; pass --allow-empty to plan that on purpose")]
     #[diagnostic(
         code(data::empty_target),
         help("check the path; to drop everything on purpose, pass --allow-empty (Engine::allow_empty_target in the library)")
