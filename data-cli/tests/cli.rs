@@ -412,3 +412,118 @@ fn git_revisions_are_read_without_a_checkout() {
     assert_eq!(broken.status.and_then(|s| s.code()), Some(1));
     assert!(broken.stderr.contains("t.sql:1:1"), "{}", broken.stderr);
 }
+
+/// Runs `data diff FROM TO [extra...]` on paths of a scratch folder.
+fn diff_in(dir: &std::path::Path, from: &str, to: &str, extra: &[&str]) -> support::cli::RunOutput {
+    let from = dir.join(from).display().to_string();
+    let to = dir.join(to).display().to_string();
+    let mut args = vec!["diff", from.as_str(), to.as_str()];
+    args.extend_from_slice(extra);
+    run_data(args).expect("because the binary runs")
+}
+
+#[test]
+fn include_of_a_missing_file_exits_1_naming_it() {
+    let dir = scratch_files(
+        "include-missing",
+        &[
+            ("old.sql", "create table t (a int);\n"),
+            ("new/main.sql", "create table t (a int);\n\\i missing.sql\n"),
+        ],
+    );
+    let out = diff_in(&dir, "old.sql", "new", &[]);
+    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("main.sql:2:1"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("new/missing.sql does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn relative_include_of_a_sibling_loads_its_objects_with_their_own_positions() {
+    let dir = scratch_files(
+        "include-sibling",
+        &[
+            ("old.sql", ""),
+            (
+                "new/main.sql",
+                "create schema app;\n\\ir parts/t.sql\ncreate index t_a on app.t (a);\n",
+            ),
+            ("new/parts/t.sql", "\ncreate table app.t (a int);\n"),
+            ("broken/main.sql", "\\ir parts/t.sql\n"),
+            ("broken/parts/t.sql", "\ncreate tabel app.t (a int);\n"),
+        ],
+    );
+    // A folder: the included file is read where it is included, not a second time.
+    for target in ["new", "new/main.sql"] {
+        let out = diff_in(&dir, "old.sql", target, &[]);
+        assert!(out.success(), "{target}: {}", out.failure_summary());
+        assert!(out.stdout.contains("CREATE TABLE app.t"), "{}", out.stdout);
+        assert!(out.stdout.contains("CREATE INDEX t_a"), "{}", out.stdout);
+    }
+    let out = diff_in(&dir, "old.sql", "broken", &[]);
+    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("parts/t.sql:2:8"), "{}", out.stderr);
+}
+
+#[test]
+fn empty_target_folder_exits_non_zero_unless_allowed() {
+    let dir = scratch_files(
+        "empty-target",
+        &[(
+            "old.sql",
+            "create table t (a int);\ncreate table u (a int);\ncreate index on t (a);\n",
+        )],
+    );
+    std::fs::create_dir_all(dir.join("empty")).expect("because the scratch folder is writable");
+    let out = diff_in(&dir, "old.sql", "empty", &[]);
+    assert_ne!(out.status.and_then(|s| s.code()), Some(0), "{}", out.stdout);
+    assert!(out.stderr.contains("2 tables, 1 index"), "{}", out.stderr);
+    assert!(out.stderr.contains("--allow-empty"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = diff_in(&dir, "old.sql", "empty", &["--allow-empty"]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(out.stdout.contains("DROP TABLE public.t"), "{}", out.stdout);
+}
+
+#[test]
+fn byte_order_mark_file_loads() {
+    let dir = scratch_files(
+        "bom",
+        &[
+            ("old.sql", ""),
+            ("new.sql", "\u{feff}create table t (a int);\n"),
+        ],
+    );
+    let out = diff_in(&dir, "old.sql", "new.sql", &[]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(
+        out.stdout.contains("CREATE TABLE public.t"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn identifier_over_63_bytes_warns_with_file_and_line() {
+    let long = "a".repeat(70);
+    let new = format!("create table t (\n  {long} int\n);\n");
+    let dir = scratch_files("long-identifier", &[("old.sql", ""), ("new.sql", &new)]);
+    let out = diff_in(&dir, "old.sql", "new.sql", &[]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(
+        out.stderr.contains("new.sql:2:3: warning"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("truncates it to \"{}\"", "a".repeat(63))),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains(&"a".repeat(63)), "{}", out.stdout);
+}

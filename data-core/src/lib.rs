@@ -44,6 +44,7 @@ mod buffer;
 mod config;
 pub mod deploy;
 mod drift;
+mod empty_target;
 mod engine;
 mod error;
 mod holodeck;

@@ -243,6 +243,8 @@ fn build_from(
     let mut k = 0;
     for (fi, (file, sp)) in files.iter().zip(splits).enumerate() {
         loaded.stats.meta_commands += sp.meta_commands.len();
+        let long = crate::long_names::warnings(file, &lines[fi], &sp.statements);
+        loaded.diagnostics.extend(long);
         for (si, span) in sp.statements.iter().enumerate() {
             let text_index = k;
             k += 1;
