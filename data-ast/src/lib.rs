@@ -5,6 +5,8 @@ pub mod build;
 pub mod equivalence;
 pub mod error;
 pub mod expr;
+pub mod include;
+pub mod long_names;
 pub mod model;
 pub mod names;
 pub mod parse;

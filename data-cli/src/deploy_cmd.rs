@@ -14,6 +14,9 @@ pub struct AutomateArgs {
     /// The environment whose deployed tag the plan starts from (default: dev).
     #[arg(default_value = "dev")]
     env: String,
+    /// Plan even when HEAD's golden SQL declares no objects (the plan drops everything).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 /// `data test`.
@@ -25,6 +28,9 @@ pub struct TestArgs {
     /// Also write the results as JUnit XML.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
+    /// Plan even when HEAD's golden SQL declares no objects (the plan drops everything).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 /// `data promote`.
@@ -40,6 +46,9 @@ pub struct PromoteArgs {
     /// .data/audit.jsonl and carried into the deployment record).
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
+    /// Plan even when HEAD's golden SQL declares no objects (the plan drops everything).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 /// `data align` and `data rollback`.
@@ -78,6 +87,9 @@ pub struct DeployArgs {
     /// Confirm that a backup was taken (for `always_backup_before_destructive`).
     #[arg(long)]
     backup_taken: bool,
+    /// Plan even when HEAD's golden SQL declares no objects (the plan drops everything).
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
 }
 
 /// `data rollback` adds the target.

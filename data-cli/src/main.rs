@@ -59,6 +59,10 @@ enum Command {
         /// statement_timeout set for every step, e.g. 30min (default: the server's).
         #[arg(long, value_name = "DURATION")]
         statement_timeout: Option<String>,
+        /// Plan even when TO declares no objects, dropping everything FROM has (refused by
+        /// default: an empty file or folder is usually a mistake).
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Write the whole schema as one dependency-ordered SQL file for an empty database.
     Compile {
@@ -168,10 +172,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Automate(args) => deploy_cmd::automate(&Project::open(&project)?, args),
-        Command::Test(args) => testintel_cmd::run(&Project::open(&project)?, args),
-        Command::Promote(args) => deploy_cmd::promote(&Project::open(&project)?, args),
-        Command::Align(args) => deploy_cmd::align(&Project::open(&project)?, args),
+        Command::Automate(args) => deploy_cmd::automate(&open(&project, args.allow_empty)?, args),
+        Command::Test(args) => testintel_cmd::run(&open(&project, args.run.allow_empty)?, args),
+        Command::Promote(args) => deploy_cmd::promote(&open(&project, args.allow_empty)?, args),
+        Command::Align(args) => deploy_cmd::align(&open(&project, args.allow_empty)?, args),
         Command::Rollback(args) => deploy_cmd::rollback(&Project::open(&project)?, args),
         Command::Diff {
             from,
@@ -181,8 +185,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             unsafe_fast,
             lock_timeout,
             statement_timeout,
+            allow_empty,
         } => {
-            let engine = Engine::for_project(&project)?;
+            let engine = Engine::for_project(&project)?.allow_empty_target(allow_empty);
             let mut options = engine.plan_options().clone();
             if unsafe_fast {
                 options.online = false;
@@ -237,4 +242,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Buffer(args) => holodeck_cmd::buffer(&Project::open(&project)?, args),
         Command::Q(args) => holodeck_cmd::q(&Project::open(&project)?, args),
     }
+}
+
+/// Opens the project; `allow_empty` lets its plans go to a HEAD that declares no objects.
+fn open(project: &std::path::Path, allow_empty: bool) -> anyhow::Result<Project> {
+    Ok(Project::open(project)?.allow_empty_target(allow_empty))
 }

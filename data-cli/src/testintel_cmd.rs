@@ -18,7 +18,7 @@ pub struct TestCli {
     #[command(subcommand)]
     command: Option<TestCommand>,
     #[command(flatten)]
-    run: deploy_cmd::TestArgs,
+    pub(crate) run: deploy_cmd::TestArgs,
     /// Only test files whose path (under tests/) contains this (the run is not recorded).
     #[arg(long, value_name = "PATTERN")]
     file: Option<String>,

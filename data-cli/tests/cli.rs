@@ -198,7 +198,7 @@ fn unannotated_drops_are_destructive() {
         .filter(|o| o["kind"] == "drop")
         .map(|o| {
             (
-                o["object"].as_str().unwrap_or(""),
+                o["object"]["kind"].as_str().unwrap_or(""),
                 o["identity"].as_str().unwrap_or(""),
                 o["destructive"].as_bool().unwrap_or(false),
             )
@@ -220,6 +220,47 @@ fn unannotated_drops_are_destructive() {
     }
 }
 
+/// `--format json` carries each step's typed facts and the format version: object kind, schema,
+/// name and member, a PostgreSQL lock mode, whether it rewrites, the tables it touches and where
+/// its object is written.
+#[test]
+fn json_plan_has_typed_steps() {
+    let old = "create table t (id int primary key, name text);\n";
+    let new =
+        "create table t (id int primary key, name text);\ncreate index t_name_idx on t (name);\n";
+    let dir = scratch_files("typed_steps", &[("old.sql", old), ("new.sql", new)]);
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let (a, b) = (
+            dir.join("old.sql").display().to_string(),
+            dir.join("new.sql").display().to_string(),
+        );
+        let mut args = vec!["diff", a.as_str(), b.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run_data(args).expect("because the binary runs");
+        assert!(out.success(), "{}", out.failure_summary());
+        serde_json::from_str(&out.stdout).expect("because --format json prints JSON")
+    };
+    let doc = json(&[]);
+    assert_eq!(doc["format_version"], 2);
+    let op = &doc["operations"][0];
+    assert_eq!(op["object"]["kind"], "index", "{op}");
+    assert_eq!(op["object"]["schema"], "public", "{op}");
+    assert_eq!(op["object"]["name"], "t_name_idx", "{op}");
+    assert_eq!(op["lock"], "SHARE UPDATE EXCLUSIVE", "{op}");
+    assert_eq!(op["rewrite"], false, "{op}");
+    assert_eq!(op["tables"][0]["name"], "t", "{op}");
+    assert_eq!(op["tables"][0]["access"], "scan", "{op}");
+    assert!(
+        op["origin"]["new"]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("new.sql")),
+        "{op}"
+    );
+    assert_eq!(op["origin"]["new"]["line"], 2, "{op}");
+    let plain = json(&["--unsafe-fast"]);
+    assert_eq!(plain["operations"][0]["lock"], "SHARE");
+}
+
 #[test]
 fn annotated_renames_are_renames() {
     let ops = json_ops(
@@ -232,7 +273,7 @@ fn annotated_renames_are_renames() {
         .map(|o| {
             (
                 o["kind"].as_str().unwrap_or(""),
-                o["object"].as_str().unwrap_or(""),
+                o["object"]["kind"].as_str().unwrap_or(""),
             )
         })
         .collect();
@@ -435,4 +476,119 @@ fn git_revisions_are_read_without_a_checkout() {
         run_data(["-C", &project, "diff", "HEAD", "sql"]).expect("because the binary runs");
     assert_eq!(broken.status.and_then(|s| s.code()), Some(1));
     assert!(broken.stderr.contains("t.sql:1:1"), "{}", broken.stderr);
+}
+
+/// Runs `data diff FROM TO [extra...]` on paths of a scratch folder.
+fn diff_in(dir: &std::path::Path, from: &str, to: &str, extra: &[&str]) -> support::cli::RunOutput {
+    let from = dir.join(from).display().to_string();
+    let to = dir.join(to).display().to_string();
+    let mut args = vec!["diff", from.as_str(), to.as_str()];
+    args.extend_from_slice(extra);
+    run_data(args).expect("because the binary runs")
+}
+
+#[test]
+fn include_of_a_missing_file_exits_1_naming_it() {
+    let dir = scratch_files(
+        "include-missing",
+        &[
+            ("old.sql", "create table t (a int);\n"),
+            ("new/main.sql", "create table t (a int);\n\\i missing.sql\n"),
+        ],
+    );
+    let out = diff_in(&dir, "old.sql", "new", &[]);
+    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("main.sql:2:1"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("new/missing.sql does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn relative_include_of_a_sibling_loads_its_objects_with_their_own_positions() {
+    let dir = scratch_files(
+        "include-sibling",
+        &[
+            ("old.sql", ""),
+            (
+                "new/main.sql",
+                "create schema app;\n\\ir parts/t.sql\ncreate index t_a on app.t (a);\n",
+            ),
+            ("new/parts/t.sql", "\ncreate table app.t (a int);\n"),
+            ("broken/main.sql", "\\ir parts/t.sql\n"),
+            ("broken/parts/t.sql", "\ncreate tabel app.t (a int);\n"),
+        ],
+    );
+    // A folder: the included file is read where it is included, not a second time.
+    for target in ["new", "new/main.sql"] {
+        let out = diff_in(&dir, "old.sql", target, &[]);
+        assert!(out.success(), "{target}: {}", out.failure_summary());
+        assert!(out.stdout.contains("CREATE TABLE app.t"), "{}", out.stdout);
+        assert!(out.stdout.contains("CREATE INDEX t_a"), "{}", out.stdout);
+    }
+    let out = diff_in(&dir, "old.sql", "broken", &[]);
+    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("parts/t.sql:2:8"), "{}", out.stderr);
+}
+
+#[test]
+fn empty_target_folder_exits_non_zero_unless_allowed() {
+    let dir = scratch_files(
+        "empty-target",
+        &[(
+            "old.sql",
+            "create table t (a int);\ncreate table u (a int);\ncreate index on t (a);\n",
+        )],
+    );
+    std::fs::create_dir_all(dir.join("empty")).expect("because the scratch folder is writable");
+    let out = diff_in(&dir, "old.sql", "empty", &[]);
+    assert_ne!(out.status.and_then(|s| s.code()), Some(0), "{}", out.stdout);
+    assert!(out.stderr.contains("2 tables, 1 index"), "{}", out.stderr);
+    assert!(out.stderr.contains("--allow-empty"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = diff_in(&dir, "old.sql", "empty", &["--allow-empty"]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(out.stdout.contains("DROP TABLE public.t"), "{}", out.stdout);
+}
+
+#[test]
+fn byte_order_mark_file_loads() {
+    let dir = scratch_files(
+        "bom",
+        &[
+            ("old.sql", ""),
+            ("new.sql", "\u{feff}create table t (a int);\n"),
+        ],
+    );
+    let out = diff_in(&dir, "old.sql", "new.sql", &[]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(
+        out.stdout.contains("CREATE TABLE public.t"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn identifier_over_63_bytes_warns_with_file_and_line() {
+    let long = "a".repeat(70);
+    let new = format!("create table t (\n  {long} int\n);\n");
+    let dir = scratch_files("long-identifier", &[("old.sql", ""), ("new.sql", &new)]);
+    let out = diff_in(&dir, "old.sql", "new.sql", &[]);
+    assert!(out.success(), "{}", out.failure_summary());
+    assert!(
+        out.stderr.contains("new.sql:2:3: warning"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("truncates it to \"{}\"", "a".repeat(63))),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains(&"a".repeat(63)), "{}", out.stdout);
 }

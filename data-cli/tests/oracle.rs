@@ -334,9 +334,15 @@ fn normalized_dump(db: &ScratchDb<'_>, stage: Stage) -> Result<String, Failure> 
         .map_err(|e| fail(stage, error_line(&e)))
 }
 
-/// Runs `data diff OLD NEW [--rollback]` and returns its stdout.
+/// Runs `data diff OLD NEW --allow-empty [--rollback]` and returns its stdout (cases may
+/// drop everything on purpose).
 fn data_diff(old: &Path, new: &Path, rollback: bool, stage: Stage) -> Result<String, Failure> {
-    let mut args = vec!["diff".as_ref(), old.as_os_str(), new.as_os_str()];
+    let mut args = vec![
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--allow-empty".as_ref(),
+    ];
     if rollback {
         args.push("--rollback".as_ref());
     }

@@ -35,6 +35,7 @@ pub struct Engine<R: SourceReader = FsAndGit> {
     cache: ParseCache,
     options: LoadOptions,
     plan_options: PlanOptions,
+    allow_empty: bool,
 }
 
 impl Default for Engine<FsAndGit> {
@@ -63,6 +64,7 @@ impl<R: SourceReader> Engine<R> {
             cache: ParseCache::new(),
             options: LoadOptions::default(),
             plan_options: PlanOptions::default(),
+            allow_empty: false,
         }
     }
 
@@ -79,6 +81,13 @@ impl<R: SourceReader> Engine<R> {
         self
     }
 
+    /// Lets `diff` plan to a target that declares no objects (dropping everything). By
+    /// default such a plan is refused with [`Error::EmptyTarget`].
+    pub fn allow_empty_target(mut self, allow: bool) -> Self {
+        self.allow_empty = allow;
+        self
+    }
+
     /// How `diff` plans.
     pub fn plan_options(&self) -> &PlanOptions {
         &self.plan_options
@@ -88,6 +97,20 @@ impl<R: SourceReader> Engine<R> {
     pub fn load(&self, source: &SchemaSource) -> Result<Loaded> {
         let files = self.reader.read(source)?;
         let loaded = build::load_with(&files, &self.cache, &self.options);
+        Self::checked(source, loaded)
+    }
+
+    /// Loads two sources at once (the sides of a diff): both are read, their distinct
+    /// statements parsed in one parallel batch and both models built at the same time.
+    pub fn load_both(&self, a: &SchemaSource, b: &SchemaSource) -> Result<(Loaded, Loaded)> {
+        let files_a = self.reader.read(a)?;
+        let files_b = self.reader.read(b)?;
+        let (la, lb) = build::load_pair(&files_a, &files_b, &self.cache, &self.options);
+        Ok((Self::checked(a, la)?, Self::checked(b, lb)?))
+    }
+
+    /// `loaded`, or the error listing its golden SQL errors.
+    fn checked(source: &SchemaSource, loaded: Loaded) -> Result<Loaded> {
         if loaded.has_errors() {
             let mut diagnostics = loaded.diagnostics.clone();
             diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
@@ -99,7 +122,9 @@ impl<R: SourceReader> Engine<R> {
         Ok(loaded)
     }
 
-    /// Plans the migration from `from` to `to` and its rollback.
+    /// Plans the migration from `from` to `to` and its rollback. A `to` that declares no
+    /// objects while `from` has some is refused unless [`Engine::allow_empty_target`] allows
+    /// it (an explicit [`SchemaSource::Empty`] is always allowed).
     pub fn diff(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
         Ok(self.diff_models(from, to)?.0)
     }
@@ -110,7 +135,17 @@ impl<R: SourceReader> Engine<R> {
         from: &SchemaSource,
         to: &SchemaSource,
     ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
-        self.diff_loaded(from, to, |schema| schema)
+        self.diff_loaded(from, to, |schema| schema, !self.allow_empty)
+    }
+
+    /// [`Engine::diff_models`] without the empty-target check, for plans whose real target
+    /// is `from` (a rollback is the reverse of a plan to the current state).
+    pub(crate) fn diff_models_unchecked(
+        &self,
+        from: &SchemaSource,
+        to: &SchemaSource,
+    ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
+        self.diff_loaded(from, to, |schema| schema, false)
     }
 
     /// Plans from `from` to `to` after rewriting both models into the comparable form of
@@ -120,7 +155,7 @@ impl<R: SourceReader> Engine<R> {
     /// rendered from the comparable form, so use [`Engine::diff`] for plans to run.
     pub fn diff_equivalent(&self, from: &SchemaSource, to: &SchemaSource) -> Result<Diff> {
         Ok(self
-            .diff_loaded(from, to, data_ast::equivalence::comparable_owned)?
+            .diff_loaded(from, to, data_ast::equivalence::comparable_owned, false)?
             .0)
     }
 
@@ -129,9 +164,12 @@ impl<R: SourceReader> Engine<R> {
         from: &SchemaSource,
         to: &SchemaSource,
         view: fn(data_ast::model::Schema) -> data_ast::model::Schema,
+        check_target: bool,
     ) -> Result<(Diff, data_ast::model::Schema, data_ast::model::Schema)> {
-        let mut old = self.load(from)?;
-        let mut new = self.load(to)?;
+        let (mut old, mut new) = self.load_both(from, to)?;
+        if check_target && *to != SchemaSource::Empty {
+            crate::empty_target::check(&old.schema, &new.schema, &to.label())?;
+        }
         old.schema = view(old.schema);
         new.schema = view(new.schema);
         let plans = plan::plan_with(&old.schema, &new.schema, &self.plan_options)?;

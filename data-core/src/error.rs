@@ -18,6 +18,19 @@ pub enum Error {
         /// All diagnostics, errors first.
         diagnostics: Vec<Diagnostic>,
     },
+    /// The target of a plan declares no objects while the current state has some: the plan
+    /// would drop everything, which an empty file or folder given by mistake must not do.
+    #[error("{target} declares no objects: the plan would drop {would_drop}; pass --allow-empty to plan that on purpose")]
+    #[diagnostic(
+        code(data::empty_target),
+        help("check the path; to drop everything on purpose, pass --allow-empty (Engine::allow_empty_target in the library)")
+    )]
+    EmptyTarget {
+        /// The target as shown in plan headers.
+        target: String,
+        /// What would be dropped, counted per object kind.
+        would_drop: String,
+    },
     /// A path or revision that names nothing.
     #[error("`{0}` is neither a .sql file, a folder, nor a git revision of this repository")]
     #[diagnostic(code(data::unknown_source))]

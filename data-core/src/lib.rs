@@ -58,6 +58,7 @@ mod buffer;
 mod config;
 pub mod deploy;
 mod drift;
+mod empty_target;
 mod engine;
 mod error;
 mod holodeck;
@@ -75,7 +76,9 @@ pub use buffer::{Buffer, BufferKind, BufferOptions, Method, Target};
 pub use config::{Config, DeploySettings, Environment, HolodeckSettings, PlanConfig};
 pub use data_ast::model::Schema;
 pub use data_ast::plan::{
-    Group, ObjectKind, OpKind, Operation, Plan, PlanOptions, PlanPair, RenderFormat, Stage,
+    Access, Action, Change as StatementChange, Group, LockMode, ObjectKind, ObjectRef, OpKind,
+    Operation, Phase, Plan, PlanOptions, PlanPair, RenderFormat, Stage, StepOrigin, TableAccess,
+    FORMAT_VERSION,
 };
 pub use data_ast::{Diagnostic, Origin, Severity};
 pub use data_exec::{redact_url, LocalServer, StepEvent};

@@ -70,6 +70,13 @@ impl Project {
         })
     }
 
+    /// Lets this project's plans go to a target that declares no objects (dropping
+    /// everything), as `--allow-empty` asks; see [`Engine::allow_empty_target`].
+    pub fn allow_empty_target(mut self, allow: bool) -> Self {
+        self.engine = std::mem::take(&mut self.engine).allow_empty_target(allow);
+        self
+    }
+
     /// The project folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -207,7 +214,7 @@ pub fn changes_of(diff: &Diff) -> Vec<Change> {
         .iter()
         .map(|op| Change {
             op: op_label(op.kind).to_string(),
-            kind: op.object.label().to_string(),
+            kind: op.object.kind.label().to_string(),
             identity: op.identity.clone(),
             destructive: op.destructive,
         })

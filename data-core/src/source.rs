@@ -1,8 +1,14 @@
 //! Where golden SQL comes from: a file, a folder, or the project's `sql/` folder at a git
 //! revision. Files are ordered by the conventional folder order, then by path.
 
+#[cfg(test)]
+mod fuzz;
+mod includes;
+
 use crate::error::{Error, Result};
-use data_ast::SourceFile;
+use data_ast::source::LineIndex;
+use data_ast::{Diagnostic, Origin, Severity, SourceFile};
+use includes::{Tree, Unit};
 use std::path::{Path, PathBuf};
 
 /// The conventional folders of a golden SQL project, in load order. Only a tie-breaker:
@@ -105,36 +111,41 @@ impl SchemaSource {
 
 impl SourceReader for FsAndGit {
     fn read(&self, source: &SchemaSource) -> Result<Vec<SourceFile>> {
+        let label = source.label();
         match source {
             SchemaSource::Empty => Ok(Vec::new()),
             SchemaSource::Inline { label, text } => {
-                Ok(vec![SourceFile::new(label.clone(), text.clone())])
+                let unit = Unit::new(label.clone(), label.clone(), text.clone(), false);
+                includes::follow(vec![unit], &Disk, "", label)
             }
             SchemaSource::File(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::Io {
-                    path: p.display().to_string(),
-                    source: e,
-                })?;
-                Ok(vec![SourceFile::new(p.display().to_string(), text)])
+                let key = disk_key(p);
+                let base = key
+                    .rsplit_once('/')
+                    .map(|(d, _)| d)
+                    .unwrap_or("")
+                    .to_string();
+                let text = read_disk(p)?;
+                let unit = Unit::new(key, p.display().to_string(), text, false);
+                includes::follow(vec![unit], &Disk, &base, &label)
             }
             SchemaSource::Folder(dir) => {
                 let sql_dir = sql_folder(dir);
                 let mut paths = Vec::new();
                 collect(&sql_dir, &mut paths)?;
-                let mut files = Vec::new();
-                for p in paths {
-                    let rel = p
-                        .strip_prefix(&sql_dir)
-                        .unwrap_or(&p)
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::Io {
-                        path: p.display().to_string(),
-                        source: e,
-                    })?;
-                    files.push((rel, p.display().to_string(), text));
-                }
-                Ok(ordered(files))
+                let files = paths
+                    .iter()
+                    .map(|p| {
+                        Ok(Unit::new(
+                            disk_key(p),
+                            p.display().to_string(),
+                            read_disk(p)?,
+                            false,
+                        ))
+                    })
+                    .collect::<Result<Vec<Unit>>>()?;
+                let root = disk_key(&sql_dir);
+                includes::follow(ordered_units(files, &root), &Disk, &root, &label)
             }
             SchemaSource::GitRevision { project, rev } => {
                 let loc = data_ledger::RepoLocation::discover(project)
@@ -149,19 +160,109 @@ impl SourceReader for FsAndGit {
                 let files = listed
                     .into_iter()
                     .map(|f| {
-                        let rel = f
-                            .path
-                            .strip_prefix(&sql_prefix)
-                            .unwrap_or(&f.path)
-                            .trim_start_matches('/')
-                            .to_string();
-                        (rel, format!("{rev}:{}", f.path), f.text)
+                        let display = format!("{rev}:{}", f.path);
+                        Unit::new(f.path, display, f.text, false)
                     })
                     .collect();
-                Ok(ordered(files))
+                let tree = GitTree {
+                    root: loc.root.clone(),
+                    rev: rev.clone(),
+                };
+                includes::follow(
+                    ordered_units(files, &sql_prefix),
+                    &tree,
+                    &sql_prefix,
+                    &label,
+                )
             }
         }
     }
+}
+
+/// Files on disk; keys are paths as given (relative to the working folder, or absolute).
+struct Disk;
+
+impl Tree for Disk {
+    fn read(&self, key: &str) -> Result<Option<String>> {
+        let path = Path::new(key);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        read_disk(path).map(Some)
+    }
+
+    fn display(&self, key: &str) -> String {
+        key.to_string()
+    }
+
+    fn reads_absolute_paths(&self) -> bool {
+        true
+    }
+}
+
+/// The tree of a git revision; keys are paths from the repository root.
+struct GitTree {
+    root: PathBuf,
+    rev: String,
+}
+
+impl Tree for GitTree {
+    fn read(&self, key: &str) -> Result<Option<String>> {
+        Ok(data_ledger::file_at(&self.root, &self.rev, key)?.map(|f| f.text))
+    }
+
+    fn display(&self, key: &str) -> String {
+        format!("{}:{key}", self.rev)
+    }
+
+    fn reads_absolute_paths(&self) -> bool {
+        false
+    }
+}
+
+/// The normalised `/`-separated key of a path on disk.
+fn disk_key(p: &Path) -> String {
+    includes::normalize(&p.to_string_lossy().replace('\\', "/"))
+}
+
+fn read_disk(p: &Path) -> Result<String> {
+    let bytes = std::fs::read(p).map_err(|e| Error::Io {
+        path: p.display().to_string(),
+        source: e,
+    })?;
+    decode(&p.display().to_string(), bytes)
+}
+
+/// The text of a file read as `bytes`; bytes that are not UTF-8 are an error naming the
+/// line and column of the first one.
+pub(crate) fn decode(display: &str, bytes: Vec<u8>) -> Result<String> {
+    let error = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let valid = error.utf8_error().valid_up_to();
+    let bytes = error.into_bytes();
+    let prefix = String::from_utf8_lossy(&bytes[..valid]);
+    let (line, column) = LineIndex::new(&prefix).position(&prefix, valid);
+    let lossy = String::from_utf8_lossy(&bytes);
+    let snippet = lossy
+        .lines()
+        .nth(line as usize - 1)
+        .unwrap_or("")
+        .to_string();
+    let origin = Origin {
+        file: display.into(),
+        line,
+        column,
+    };
+    let message = format!(
+        "the file is not valid UTF-8 (byte 0x{:02x} cannot be read here): save it as UTF-8",
+        bytes[valid]
+    );
+    Err(Error::InvalidGoldenSql {
+        source_label: display.to_string(),
+        diagnostics: vec![Diagnostic::new(Severity::Error, origin, message, snippet)],
+    })
 }
 
 /// The project's golden SQL folder name, from `data.toml` (default `sql`).
@@ -201,8 +302,17 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Sorts (relative path, display path, text) by folder order then path; marks seed data.
-fn ordered(mut files: Vec<(String, String, String)>) -> Vec<SourceFile> {
+/// Sorts files by folder order then path (relative to `root`, the golden SQL folder's key)
+/// and marks the ones under `data/` as seed data.
+fn ordered_units(mut files: Vec<Unit>, root: &str) -> Vec<Unit> {
+    let relative = |key: &str| -> String {
+        if root.is_empty() {
+            return key.to_string();
+        }
+        key.strip_prefix(&format!("{root}/"))
+            .unwrap_or(key)
+            .to_string()
+    };
     let rank = |rel: &str| -> usize {
         let first = rel.split('/').next().unwrap_or("");
         if !rel.contains('/') {
@@ -214,15 +324,14 @@ fn ordered(mut files: Vec<(String, String, String)>) -> Vec<SourceFile> {
             .map(|i| i + 1)
             .unwrap_or(FOLDER_ORDER.len())
     };
-    files.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
-    files
-        .into_iter()
-        .map(|(rel, display, text)| {
-            if rel.starts_with("data/") {
-                SourceFile::seed(display, text)
-            } else {
-                SourceFile::new(display, text)
-            }
+    let mut keyed: Vec<(usize, String, Unit)> = files
+        .drain(..)
+        .map(|mut u| {
+            let rel = relative(&u.key);
+            u.is_seed = rel.starts_with("data/");
+            (rank(&rel), rel, u)
         })
-        .collect()
+        .collect();
+    keyed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    keyed.into_iter().map(|(_, _, u)| u).collect()
 }

@@ -24,4 +24,4 @@ pub use record::{
 };
 pub use repo::{operator_at, CommitInfo, Repo};
 pub use stamp::{check_environment, TagName, TAG_PREFIX};
-pub use tree::{files_at, GitFile, RepoLocation};
+pub use tree::{file_at, files_at, GitFile, RepoLocation};

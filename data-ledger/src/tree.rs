@@ -128,3 +128,37 @@ pub fn files_at(root: &Path, rev: &str, folder: &str, extension: &str) -> Result
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
+
+/// The file at `path` (relative to the repository root, `/`-separated) at revision `rev`, or
+/// `None` when the revision has no file there. Used to follow `\i` includes of golden SQL
+/// into files the folder listing did not read.
+pub fn file_at(root: &Path, rev: &str, path: &str) -> Result<Option<GitFile>> {
+    let repo = gix::open(root).map_err(|e| Error::NotARepository {
+        path: root.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let unknown = |e: &dyn std::fmt::Display| Error::UnknownRevision {
+        rev: rev.to_string(),
+        repo: root.display().to_string(),
+        message: e.to_string(),
+    };
+    let id = repo.rev_parse_single(rev).map_err(|e| unknown(&e))?;
+    let object = id.object().map_err(|e| unknown(&e))?;
+    let tree = object.peel_to_tree().map_err(|e| unknown(&e))?;
+    let read = |e: &dyn std::fmt::Display| Error::Read {
+        what: path.to_string(),
+        rev: rev.to_string(),
+        message: e.to_string(),
+    };
+    let Some(entry) = tree.lookup_entry_by_path(path).map_err(|e| read(&e))? else {
+        return Ok(None);
+    };
+    if !entry.mode().is_blob() {
+        return Ok(None);
+    }
+    let blob = entry.object().map_err(|e| read(&e))?;
+    Ok(Some(GitFile {
+        path: path.to_string(),
+        text: String::from_utf8_lossy(&blob.data).into_owned(),
+    }))
+}

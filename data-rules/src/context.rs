@@ -134,14 +134,14 @@ impl Context<'_> {
     /// Whether an operation of `kind` on the table, view or materialized view `table` comes
     /// before statement `at`.
     fn relation_op_before(&self, table: &QName, at: usize, kind: OpKind) -> bool {
-        let identity = table.to_string();
         self.before(at).iter().filter_map(|s| s.op).any(|op| {
             op.kind == kind
                 && matches!(
-                    op.object,
+                    op.object.kind,
                     ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView
                 )
-                && op.identity == identity
+                && op.object.schema == table.schema
+                && op.object.name == table.name
         })
     }
 

@@ -12,7 +12,7 @@ use crate::sql::{drop_names, location_at, qname_opt};
 use crate::suggest::{self, Suggestion};
 use chrono::{DateTime, Utc};
 use data_ast::model::{QName, Schema};
-use data_ast::plan::{ObjectKind, Operation, Plan};
+use data_ast::plan::{Operation, Plan};
 use pg_query::protobuf::{ObjectType, TransactionStmtKind};
 use pg_query::NodeEnum;
 use serde::Serialize;
@@ -107,7 +107,7 @@ pub fn lint_change(old: &Schema, new: &Schema, plan: &Plan, opts: &Options) -> R
     let mut stmts = Vec::new();
     let mut syntax = Findings::default();
     for op in &plan.operations {
-        let location = op_location(op, old, new);
+        let location = op_location(op);
         for sql in &op.sql {
             match data_ast::parse::parse_text(sql) {
                 Ok(nodes) => {
@@ -376,42 +376,17 @@ fn finish(mut report: Report, opts: &Options) -> Report {
     report
 }
 
-/// Where the object an operation touches is declared (new side, or old side for drops).
-fn op_location(op: &Operation, old: &Schema, new: &Schema) -> Option<Location> {
-    let ident = op.identity.split(" -> ").last().unwrap_or(&op.identity);
-    let ident = ident.split(' ').next().unwrap_or(ident);
-    let parts: Vec<&str> = ident.splitn(3, '.').collect();
-    let schemas: [&Schema; 2] = if op.kind == data_ast::plan::OpKind::Drop {
-        [old, new]
+/// Where the object an operation touches is declared: the step's own golden SQL origin (the
+/// new side, or the old one for drops).
+fn op_location(op: &Operation) -> Option<Location> {
+    let o = if op.kind == data_ast::plan::OpKind::Drop {
+        op.origin.old.as_ref().or(op.origin.new.as_ref())
     } else {
-        [new, old]
-    };
-    for s in schemas {
-        let origin = match (op.object, parts.as_slice()) {
-            (ObjectKind::Index, [sc, n, ..]) => {
-                s.indexes.get(&QName::new(*sc, *n)).map(|i| &i.origin)
-            }
-            (ObjectKind::Column, [sc, t, c]) => s
-                .tables
-                .get(&QName::new(*sc, *t))
-                .and_then(|t| t.column(c))
-                .map(|c| &c.origin),
-            (ObjectKind::Constraint, [sc, t, c]) => s
-                .tables
-                .get(&QName::new(*sc, *t))
-                .and_then(|t| t.constraints.get(*c))
-                .map(|c| &c.origin),
-            (ObjectKind::Type, [sc, n, ..]) => s.types.get(&QName::new(*sc, *n)).map(|t| &t.origin),
-            (_, [sc, t, ..]) => s.tables.get(&QName::new(*sc, *t)).map(|t| &t.origin),
-            _ => None,
-        };
-        if let Some(o) = origin.filter(|o| o.line > 0) {
-            return Some(Location {
-                file: o.file.to_string(),
-                line: o.line,
-                column: o.column,
-            });
-        }
-    }
-    None
+        op.origin.primary()
+    }?;
+    (o.line > 0).then(|| Location {
+        file: o.file.to_string(),
+        line: o.line,
+        column: o.column,
+    })
 }

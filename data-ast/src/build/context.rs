@@ -82,6 +82,11 @@ impl Builder {
     /// Runs the checks and resolutions that need the whole model.
     pub(crate) fn finish(&mut self) {
         self.resolve_foreign_keys();
+        // A large model holds tens of thousands of these: no spare capacity.
+        for t in self.schema.tables.values_mut() {
+            t.columns.shrink_to_fit();
+            t.constraints.shrink_to_fit();
+        }
     }
 
     /// The model and diagnostics.

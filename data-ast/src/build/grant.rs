@@ -4,8 +4,7 @@
 use super::context::{qname, Builder};
 use super::Stmt;
 use crate::expr::string_of;
-use crate::model::GrantObject;
-use crate::plan::graph;
+use crate::model::{GrantObject, GrantTarget};
 use pg_query::protobuf::{self, ObjectType as Ot};
 use pg_query::NodeEnum;
 use std::collections::BTreeSet;
@@ -114,7 +113,7 @@ impl Builder {
                             |q| GrantObject {
                                 kind: "TABLE".into(),
                                 sql: q.sql(),
-                                key: graph::table(q),
+                                target: GrantTarget::Table(q.clone()),
                             },
                         ));
                         out.extend(
@@ -125,7 +124,7 @@ impl Builder {
                                 .map(|q| GrantObject {
                                     kind: "TABLE".into(),
                                     sql: q.sql(),
-                                    key: graph::view(q),
+                                    target: GrantTarget::View(q.clone()),
                                 }),
                         );
                     } else {
@@ -137,7 +136,7 @@ impl Builder {
                                 .map(|q| GrantObject {
                                     kind: "SEQUENCE".into(),
                                     sql: q.sql(),
-                                    key: graph::sequence(q),
+                                    target: GrantTarget::Sequence(q.clone()),
                                 }),
                         );
                     }
@@ -154,18 +153,18 @@ impl Builder {
                             .map(|f| GrantObject {
                                 kind: "FUNCTION".into(),
                                 sql: f.sql(),
-                                key: graph::function(f),
+                                target: GrantTarget::Function(f.clone()),
                             }),
                     );
                 }
                 (Ot::ObjectTable | Ot::ObjectSequence, Some(NodeEnum::RangeVar(rv))) => {
                     let q = qname(rv);
-                    let key = if self.schema.tables.contains_key(&q) {
-                        graph::table(&q)
+                    let target = if self.schema.tables.contains_key(&q) {
+                        GrantTarget::Table(q.clone())
                     } else if self.schema.views.contains_key(&q) {
-                        graph::view(&q)
+                        GrantTarget::View(q.clone())
                     } else if self.schema.sequences.contains_key(&q) {
-                        graph::sequence(&q)
+                        GrantTarget::Sequence(q.clone())
                     } else {
                         self.error(
                             st,
@@ -174,7 +173,7 @@ impl Builder {
                         );
                         continue;
                     };
-                    let kind = if key.starts_with("sequence:") {
+                    let kind = if matches!(target, GrantTarget::Sequence(_)) {
                         "SEQUENCE"
                     } else {
                         "TABLE"
@@ -182,7 +181,7 @@ impl Builder {
                     out.push(GrantObject {
                         kind: kind.into(),
                         sql: q.sql(),
-                        key,
+                        target,
                     });
                 }
                 (
@@ -195,7 +194,7 @@ impl Builder {
                     Some(id) => out.push(GrantObject {
                         kind: "FUNCTION".into(),
                         sql: id.sql(),
-                        key: graph::function(&id),
+                        target: GrantTarget::Function(id.clone()),
                     }),
                     None => self.error(
                         st,
@@ -208,7 +207,7 @@ impl Builder {
                     out.push(GrantObject {
                         kind: "SCHEMA".into(),
                         sql: crate::quote::ident(&n),
-                        key: graph::schema(&n),
+                        target: GrantTarget::Schema(n.clone()),
                     });
                 }
                 _ => {

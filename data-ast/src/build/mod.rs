@@ -156,17 +156,68 @@ pub fn load(files: &[SourceFile], cache: &ParseCache) -> Loaded {
 
 /// Loads golden SQL files into a model.
 pub fn load_with(files: &[SourceFile], cache: &ParseCache, options: &LoadOptions) -> Loaded {
-    let splits: Vec<split::Split> = files.iter().map(|f| split::split(&f.text)).collect();
-    let lines: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
-    let mut texts = Vec::new();
-    for (file, sp) in files.iter().zip(&splits) {
-        for s in &sp.statements {
-            texts.push(&file.text[s.start..s.end]);
+    let prepared = Prepared::of(files);
+    let encoded = cache.parse_encoded_all(&prepared.texts(files));
+    build_from(files, &prepared, &encoded, options)
+}
+
+/// Loads two sets of golden SQL files, the two sides of a diff, at once: both are split, every
+/// distinct statement of either is parsed in one parallel batch (a statement both sides share
+/// is parsed once), and both models are built at the same time.
+pub fn load_pair(
+    a: &[SourceFile],
+    b: &[SourceFile],
+    cache: &ParseCache,
+    options: &LoadOptions,
+) -> (Loaded, Loaded) {
+    let (pa, pb) = rayon::join(|| Prepared::of(a), || Prepared::of(b));
+    let mut texts = pa.texts(a);
+    let split_at = texts.len();
+    texts.extend(pb.texts(b));
+    let encoded = cache.parse_encoded_all(&texts);
+    let (ea, eb) = encoded.split_at(split_at);
+    rayon::join(
+        || build_from(a, &pa, ea, options),
+        || build_from(b, &pb, eb, options),
+    )
+}
+
+/// Files split into statements, with their line indexes.
+struct Prepared {
+    splits: Vec<split::Split>,
+    lines: Vec<LineIndex>,
+}
+
+impl Prepared {
+    fn of(files: &[SourceFile]) -> Prepared {
+        Prepared {
+            splits: files.iter().map(|f| split::split(&f.text)).collect(),
+            lines: files.iter().map(|f| LineIndex::new(&f.text)).collect(),
         }
     }
+
+    /// The text of every statement, in file order.
+    fn texts<'f>(&self, files: &'f [SourceFile]) -> Vec<&'f str> {
+        let mut texts = Vec::new();
+        for (file, sp) in files.iter().zip(&self.splits) {
+            for s in &sp.statements {
+                texts.push(&file.text[s.start..s.end]);
+            }
+        }
+        texts
+    }
+}
+
+/// Builds the model of split and parsed files.
+fn build_from(
+    files: &[SourceFile],
+    prepared: &Prepared,
+    encoded: &[crate::parse::Encoded],
+    options: &LoadOptions,
+) -> Loaded {
+    let (splits, lines) = (&prepared.splits, &prepared.lines);
     // Trees are large (tens of kilobytes per CREATE TABLE): only their classes are kept here;
     // each statement is decoded again right before it is applied, then freed.
-    let encoded = cache.parse_encoded_all(&texts);
     let classes: Vec<Option<Vec<Class>>> = encoded
         .par_iter()
         .with_min_len(64)
@@ -190,8 +241,10 @@ pub fn load_with(files: &[SourceFile], cache: &ParseCache, options: &LoadOptions
     // (text index, node index within the text, file, span, class, seq)
     let mut entries: Vec<(usize, usize, usize, usize, Class, usize)> = Vec::new();
     let mut k = 0;
-    for (fi, (file, sp)) in files.iter().zip(&splits).enumerate() {
+    for (fi, (file, sp)) in files.iter().zip(splits).enumerate() {
         loaded.stats.meta_commands += sp.meta_commands.len();
+        let long = crate::long_names::warnings(file, &lines[fi], &sp.statements);
+        loaded.diagnostics.extend(long);
         for (si, span) in sp.statements.iter().enumerate() {
             let text_index = k;
             k += 1;

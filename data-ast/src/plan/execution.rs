@@ -131,10 +131,7 @@ impl Plan {
                     }
                 }
             } else {
-                if ops
-                    .iter()
-                    .any(|o| o.sql.iter().any(|s| is_concurrent_build(s)))
-                {
+                if ops.iter().any(Operation::builds_index_concurrently) {
                     lines.push(Line::Comment(
                         "a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running this group again".into(),
                     ));
@@ -173,7 +170,7 @@ fn operation_lines(op: &Operation) -> Vec<Line> {
     };
     let mut head = format!(
         "{kind} {} {}",
-        op.object.label(),
+        op.object.kind.label(),
         op.identity.replace('\n', " ")
     );
     if op.destructive {
@@ -191,23 +188,11 @@ fn operation_lines(op: &Operation) -> Vec<Line> {
     lines
 }
 
-/// Whether a statement builds an index concurrently.
-fn is_concurrent_build(sql: &str) -> bool {
-    sql.starts_with("CREATE INDEX CONCURRENTLY ")
-        || sql.starts_with("CREATE UNIQUE INDEX CONCURRENTLY ")
-}
-
 /// Why a group is what it is, in words.
 fn note(ops: &[Operation]) -> String {
     if !ops[0].transactional {
-        let creates = ops
-            .iter()
-            .any(|o| o.sql.iter().any(|s| is_concurrent_build(s)));
-        let drops = ops.iter().any(|o| {
-            o.sql
-                .iter()
-                .any(|s| s.starts_with("DROP INDEX CONCURRENTLY "))
-        });
+        let creates = ops.iter().any(Operation::builds_index_concurrently);
+        let drops = ops.iter().any(Operation::drops_index_concurrently);
         let what = match (creates, drops) {
             (true, true) => "CREATE INDEX CONCURRENTLY and DROP INDEX CONCURRENTLY cannot",
             (false, true) => "DROP INDEX CONCURRENTLY cannot",

@@ -1,85 +1,27 @@
 //! The dependency graph of a schema model: for every object key, the keys it depends on, and
-//! whether PostgreSQL records the dependency (hard) or only needs the order (soft).
+//! whether PostgreSQL records the dependency (hard) or only needs the order (soft). Keys are
+//! borrowed from the model ([`Key`]), so the graph of a large schema costs no string per key.
 
+pub use crate::model::Key;
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
-/// Object keys are short strings: kind, colon, identity. They sort and hash cheaply.
-pub type Key = String;
-
-/// Key of a schema.
-pub fn schema(name: &str) -> Key {
-    format!("schema:{name}")
-}
-/// Key of an extension.
-pub fn extension(name: &str) -> Key {
-    format!("extension:{name}")
-}
-/// Key of a collation.
-pub fn collation(q: &QName) -> Key {
-    format!("collation:{q}")
-}
-/// Key of a type.
-pub fn ty(q: &QName) -> Key {
-    format!("type:{q}")
-}
-/// Key of a sequence.
-pub fn sequence(q: &QName) -> Key {
-    format!("sequence:{q}")
-}
-/// Key of a sequence's `OWNED BY` link.
-pub fn sequence_owner(q: &QName) -> Key {
-    format!("owner:{q}")
-}
-/// Key of a table.
-pub fn table(q: &QName) -> Key {
-    format!("table:{q}")
-}
-/// Key of a column.
-pub fn column(q: &QName, c: &str) -> Key {
-    format!("column:{q}.{c}")
-}
-/// Key of a table constraint.
-pub fn constraint(q: &QName, c: &str) -> Key {
-    format!("constraint:{q}.{c}")
-}
-/// Key of an index.
-pub fn index(q: &QName) -> Key {
-    format!("index:{q}")
-}
-/// Key of a view.
-pub fn view(q: &QName) -> Key {
-    format!("view:{q}")
-}
-/// Key of a function.
-pub fn function(id: &FuncId) -> Key {
-    format!("function:{id}")
-}
-/// Key of a trigger.
-pub fn trigger(t: &QName, n: &str) -> Key {
-    format!("trigger:{t}.{n}")
-}
-/// Key of a policy.
-pub fn policy(t: &QName, n: &str) -> Key {
-    format!("policy:{t}.{n}")
-}
-/// Key shared by every relation-like object of one name (tables, views, sequences, indexes,
-/// types), so a drop of one kind precedes a create of another under the same name.
-pub fn relname(q: &QName) -> Key {
-    format!("relname:{q}")
-}
+/// A key's dependencies: (key, hard).
+pub type Deps<'a> = Vec<(Key<'a>, bool)>;
 
 /// Dependencies of every object of a model.
 #[derive(Debug, Default)]
-pub struct Graph {
+pub struct Graph<'a> {
     /// key -> (dependency key, hard)
-    pub deps: BTreeMap<Key, Vec<(Key, bool)>>,
+    pub deps: HashMap<Key<'a>, Deps<'a>>,
 }
 
-impl Graph {
+impl<'a> Graph<'a> {
     /// Builds the graph of `s`.
-    pub fn of(s: &Schema) -> Graph {
-        let mut g = Graph::default();
+    pub fn of(s: &'a Schema) -> Graph<'a> {
+        let mut g = Graph {
+            deps: HashMap::with_capacity(s.tables.len() * 8 + s.indexes.len() + 64),
+        };
         let mut functions: BTreeMap<&QName, Vec<&FuncId>> = BTreeMap::new();
         for id in s.functions.keys() {
             functions.entry(&id.name).or_default().push(id);
@@ -90,12 +32,12 @@ impl Graph {
             if let Some(sc) = &n.schema {
                 r.schema(sc, &mut d);
             }
-            g.deps.insert(extension(&n.name), d);
+            g.deps.insert(Key::extension(&n.name), d);
         }
         for c in s.collations.values() {
             let mut d = Vec::new();
             r.schema(&c.name.schema, &mut d);
-            g.deps.insert(collation(&c.name), d);
+            g.deps.insert(Key::collation(&c.name), d);
         }
         for t in s.types.values() {
             let mut d = Vec::new();
@@ -110,7 +52,7 @@ impl Graph {
                 } => {
                     r.type_ref(base, &mut d);
                     if let Some(c) = coll {
-                        r.dep(&Dep::Collation(c.clone()), &mut d, true);
+                        r.collation_dep(c, &mut d, true);
                     }
                     for e in default.iter().chain(checks.values()) {
                         r.deps(&e.deps, &mut d, true);
@@ -120,22 +62,22 @@ impl Graph {
                     for (_, ty_, coll) in attributes {
                         r.type_ref(ty_, &mut d);
                         if let Some(c) = coll {
-                            r.dep(&Dep::Collation(c.clone()), &mut d, true);
+                            r.collation_dep(c, &mut d, true);
                         }
                     }
                 }
                 _ => {}
             }
-            g.deps.insert(ty(&t.name), d);
+            g.deps.insert(Key::ty(&t.name), d);
         }
         for q in s.sequences.values() {
             let mut d = Vec::new();
             r.schema(&q.name.schema, &mut d);
-            g.deps.insert(sequence(&q.name), d);
+            g.deps.insert(Key::sequence(&q.name), d);
             if let Some((t, c)) = &q.owned_by {
                 g.deps.insert(
-                    sequence_owner(&q.name),
-                    vec![(sequence(&q.name), true), (column(t, c), true)],
+                    Key::sequence_owner(&q.name),
+                    vec![(Key::sequence(&q.name), true), (Key::column(t, c), true)],
                 );
             }
         }
@@ -147,27 +89,27 @@ impl Graph {
                 .iter()
                 .chain(t.partition_of.iter().map(|(p, _)| p))
             {
-                d.push((table(p), true));
+                d.push((Key::table(p), true));
                 if let Some(pt) = s.tables.get(p) {
                     for c in &pt.columns {
-                        d.push((column(p, &c.name), false));
+                        d.push((Key::column(p, &c.name), false));
                     }
                 }
             }
-            g.deps.insert(table(&t.name), d);
+            g.deps.insert(Key::table(&t.name), d);
             for c in &t.columns {
-                let mut d = vec![(table(&t.name), true)];
+                let mut d = vec![(Key::table(&t.name), true)];
                 r.type_ref(&c.ty, &mut d);
                 if let Some(coll) = &c.collation {
-                    r.dep(&Dep::Collation(coll.clone()), &mut d, true);
+                    r.collation_dep(coll, &mut d, true);
                 }
                 for e in c.default.iter().chain(c.generated.iter()) {
                     r.deps(&e.deps, &mut d, true);
                 }
-                g.deps.insert(column(&t.name, &c.name), d);
+                g.deps.insert(Key::column(&t.name, &c.name), d);
             }
             for con in t.constraints.values() {
-                let mut d = vec![(table(&t.name), true)];
+                let mut d = vec![(Key::table(&t.name), true)];
                 match &con.kind {
                     ConstraintKind::PrimaryKey { columns, include }
                     | ConstraintKind::Unique {
@@ -177,14 +119,14 @@ impl Graph {
                             columns
                                 .iter()
                                 .chain(include)
-                                .map(|c| (column(&t.name, c), true)),
+                                .map(|c| (Key::column(&t.name, c), true)),
                         );
                     }
                     ConstraintKind::Check { expr } => {
                         r.deps(&expr.deps, &mut d, true);
                         for c in &t.columns {
                             if mentions(&expr.sql, &c.name) {
-                                d.push((column(&t.name, &c.name), true));
+                                d.push((Key::column(&t.name, &c.name), true));
                             }
                         }
                     }
@@ -194,16 +136,16 @@ impl Graph {
                         ref_columns,
                         ..
                     } => {
-                        d.extend(columns.iter().map(|c| (column(&t.name, c), true)));
-                        d.push((table(target), true));
-                        d.extend(ref_columns.iter().map(|c| (column(target, c), true)));
+                        d.extend(columns.iter().map(|c| (Key::column(&t.name, c), true)));
+                        d.push((Key::table(target), true));
+                        d.extend(ref_columns.iter().map(|c| (Key::column(target, c), true)));
                         if let Some(k) = r.unique_key_for(target, ref_columns) {
                             d.push((k, true));
                         }
                     }
                     ConstraintKind::Exclude { deps, .. } => r.deps(deps, &mut d, true),
                 }
-                g.deps.insert(constraint(&t.name, &con.name), d);
+                g.deps.insert(Key::constraint(&t.name, &con.name), d);
             }
         }
         for v in s.views.values() {
@@ -215,7 +157,7 @@ impl Graph {
                     r.all_columns(q, &mut d);
                 }
             }
-            g.deps.insert(view(&v.name), d);
+            g.deps.insert(Key::view(&v.name), d);
         }
         for f in s.functions.values() {
             let mut d = Vec::new();
@@ -224,14 +166,14 @@ impl Graph {
                 let hard = matches!(dep, Dep::Type(_));
                 r.dep(dep, &mut d, hard);
             }
-            let own = function(&f.id);
+            let own = Key::function(&f.id);
             d.retain(|(k, _)| *k != own);
             g.deps.insert(own, d);
         }
         for i in s.indexes.values() {
             let mut d = Vec::new();
             r.deps(&i.deps, &mut d, true);
-            g.deps.insert(index(&i.name), d);
+            g.deps.insert(Key::index(&i.name), d);
         }
         for t in s.triggers.values() {
             let mut d = Vec::new();
@@ -239,15 +181,15 @@ impl Graph {
             if t.create_sql.contains(" WHEN ") {
                 r.all_columns(&t.table, &mut d);
             }
-            g.deps.insert(trigger(&t.table, &t.name), d);
+            g.deps.insert(Key::trigger(&t.table, &t.name), d);
         }
         for p in s.policies.values() {
-            let mut d = vec![(table(&p.table), true)];
+            let mut d = vec![(Key::table(&p.table), true)];
             r.all_columns(&p.table, &mut d);
             for e in p.using.iter().chain(p.check.iter()) {
                 r.deps(&e.deps, &mut d, true);
             }
-            g.deps.insert(policy(&p.table, &p.name), d);
+            g.deps.insert(Key::policy(&p.table, &p.name), d);
         }
         for v in g.deps.values_mut() {
             v.sort();
@@ -256,17 +198,26 @@ impl Graph {
         g
     }
 
-    /// Objects that depend on each key (hard edges only).
-    pub fn dependents(&self) -> BTreeMap<Key, BTreeSet<Key>> {
-        let mut out: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
+    /// Objects that depend on each key (hard edges only), each list sorted.
+    pub fn dependents(&self) -> HashMap<&Key<'a>, Vec<&Key<'a>>> {
+        let mut out: HashMap<&Key<'a>, Vec<&Key<'a>>> = HashMap::with_capacity(self.deps.len());
         for (k, deps) in &self.deps {
             for (d, hard) in deps {
                 if *hard {
-                    out.entry(d.clone()).or_default().insert(k.clone());
+                    out.entry(d).or_default().push(k);
                 }
             }
         }
+        for v in out.values_mut() {
+            v.sort();
+            v.dedup();
+        }
         out
+    }
+
+    /// The dependencies of `key` (empty when it has none).
+    pub fn deps_of(&self, key: &Key<'a>) -> &[(Key<'a>, bool)] {
+        self.deps.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
@@ -283,81 +234,89 @@ struct Resolver<'a> {
     functions: BTreeMap<&'a QName, Vec<&'a FuncId>>,
 }
 
-impl Resolver<'_> {
-    fn schema(&self, name: &str, out: &mut Vec<(Key, bool)>) {
+impl<'a> Resolver<'a> {
+    fn schema(&self, name: &'a str, out: &mut Deps<'a>) {
         if self.s.schemas.contains_key(name) {
-            out.push((schema(name), true));
+            out.push((Key::schema(name), true));
         }
     }
 
-    fn type_ref(&self, t: &TypeRef, out: &mut Vec<(Key, bool)>) {
+    fn type_ref(&self, t: &'a TypeRef, out: &mut Deps<'a>) {
         if let Some(q) = &t.user_type {
-            self.dep(&Dep::Type(q.clone()), out, true);
+            self.type_dep(q, out, true);
         }
     }
 
-    fn deps(&self, deps: &[Dep], out: &mut Vec<(Key, bool)>, hard: bool) {
+    fn deps(&self, deps: &'a [Dep], out: &mut Deps<'a>, hard: bool) {
         for d in deps {
             self.dep(d, out, hard);
         }
     }
 
-    fn all_columns(&self, q: &QName, out: &mut Vec<(Key, bool)>) {
+    fn all_columns(&self, q: &'a QName, out: &mut Deps<'a>) {
         if let Some(t) = self.s.tables.get(q) {
-            out.extend(t.columns.iter().map(|c| (column(q, &c.name), true)));
+            out.extend(t.columns.iter().map(|c| (Key::column(q, &c.name), true)));
         }
     }
 
-    fn dep(&self, d: &Dep, out: &mut Vec<(Key, bool)>, hard: bool) {
+    /// A type named by `q`: a user type, a table's or view's row type, or an array of one.
+    fn type_dep(&self, q: &QName, out: &mut Deps<'a>, hard: bool) {
+        if let Some((k, _)) = self.s.types.get_key_value(q) {
+            out.push((Key::ty(k), hard));
+        } else if let Some((k, _)) = self.s.tables.get_key_value(q) {
+            out.push((Key::table(k), hard));
+        } else if let Some((k, _)) = self.s.views.get_key_value(q) {
+            out.push((Key::view(k), hard));
+        } else if let Some(stripped) = q.name.strip_prefix('_') {
+            self.type_dep(&QName::new(&q.schema, stripped), out, hard);
+        }
+    }
+
+    /// A collation (unqualified names are found in `public`).
+    fn collation_dep(&self, q: &QName, out: &mut Deps<'a>, hard: bool) {
+        let found = if q.schema.is_empty() {
+            self.s
+                .collations
+                .get_key_value(&QName::new("public", &q.name))
+        } else {
+            self.s.collations.get_key_value(q)
+        };
+        if let Some((k, _)) = found {
+            out.push((Key::collation(k), hard));
+        }
+    }
+
+    fn dep(&self, d: &'a Dep, out: &mut Deps<'a>, hard: bool) {
         match d {
             Dep::Schema(n) => self.schema(n, out),
-            Dep::Type(q) => {
-                if self.s.types.contains_key(q) {
-                    out.push((ty(q), hard));
-                } else if self.s.tables.contains_key(q) {
-                    out.push((table(q), hard));
-                } else if self.s.views.contains_key(q) {
-                    out.push((view(q), hard));
-                } else if let Some(stripped) = q.name.strip_prefix('_') {
-                    self.dep(&Dep::Type(QName::new(&q.schema, stripped)), out, hard);
-                }
-            }
+            Dep::Type(q) => self.type_dep(q, out, hard),
             Dep::Relation(q) => {
                 if self.s.tables.contains_key(q) {
-                    out.push((table(q), hard));
+                    out.push((Key::table(q), hard));
                 } else if self.s.views.contains_key(q) {
-                    out.push((view(q), hard));
+                    out.push((Key::view(q), hard));
                 } else if self.s.sequences.contains_key(q) {
-                    out.push((sequence(q), hard));
+                    out.push((Key::sequence(q), hard));
                 }
             }
             Dep::Function(q) => {
                 for id in self.functions.get(q).into_iter().flatten() {
-                    out.push((function(id), hard));
+                    out.push((Key::function(id), hard));
                 }
             }
-            Dep::Collation(q) => {
-                let q = &if q.schema.is_empty() {
-                    QName::new("public", &q.name)
-                } else {
-                    q.clone()
-                };
-                if self.s.collations.contains_key(q) {
-                    out.push((collation(q), hard));
-                }
-            }
+            Dep::Collation(q) => self.collation_dep(q, out, hard),
             Dep::Column(t, c) => {
                 if self.s.tables.get(t).is_some_and(|t| t.column(c).is_some()) {
-                    out.push((column(t, c), hard));
+                    out.push((Key::column(t, c), hard));
                 } else if self.s.views.contains_key(t) {
-                    out.push((view(t), hard));
+                    out.push((Key::view(t), hard));
                 }
             }
         }
     }
 
     /// The primary key, unique constraint or unique index a foreign key relies on.
-    fn unique_key_for(&self, target: &QName, cols: &[String]) -> Option<Key> {
+    fn unique_key_for(&self, target: &'a QName, cols: &[String]) -> Option<Key<'a>> {
         let t = self.s.tables.get(target)?;
         let mut want: Vec<&String> = cols.iter().collect();
         want.sort();
@@ -368,7 +327,7 @@ impl Resolver<'_> {
                 let mut have: Vec<&String> = columns.iter().collect();
                 have.sort();
                 if have == want {
-                    return Some(constraint(target, &c.name));
+                    return Some(Key::constraint(target, &c.name));
                 }
             }
         }
@@ -376,6 +335,6 @@ impl Resolver<'_> {
             .indexes
             .values()
             .find(|i| i.table == *target && i.create_sql.starts_with("CREATE UNIQUE"))
-            .map(|i| index(&i.name))
+            .map(|i| Key::index(&i.name))
     }
 }

@@ -2,41 +2,37 @@
 //! breaking ties by stage (transaction block first, concurrent steps and validations after),
 //! phase and generation order, so the result is the same on every run.
 
+use super::draft::Draft;
 use super::graph::{Graph, Key};
-use super::{ObjectKind, OpKind, Plan};
+use super::{ObjectKind, OpKind, Phase};
 use crate::error::{Error, Result};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
-/// Sorts `plan.operations` into an executable order, given the dependency graphs of the
-/// schema the plan starts from and the one it ends at.
-pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
-    let ops = &plan.operations;
-    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, op) in ops.iter().enumerate() {
-        for k in &op.keys {
-            by_key.entry(k.as_str()).or_default().push(i);
+/// Sorts `draft.ops` into an executable order, given the dependency graphs of the schema the
+/// plan starts from and the one it ends at.
+pub(crate) fn order<'a>(draft: &mut Draft<'a>, old_g: &Graph<'a>, new_g: &Graph<'a>) -> Result<()> {
+    let ops = &draft.ops;
+    let mut by_key: HashMap<&Key<'a>, Vec<usize>> = HashMap::new();
+    for (i, keys) in draft.keys.iter().enumerate() {
+        for k in keys {
+            by_key.entry(k).or_default().push(i);
         }
     }
-    let empty: Vec<(Key, bool)> = Vec::new();
-    let mut edges: BTreeSet<(usize, usize)> = plan.extra_edges.iter().copied().collect();
-    let has = |k: &str, kind: OpKind| {
-        by_key
-            .get(k)
-            .is_some_and(|v| v.iter().any(|j| ops[*j].kind == kind))
-    };
+    let with = |k: &Key<'a>| by_key.get(k).map(Vec::as_slice).unwrap_or(&[]);
+    let mut edges: BTreeSet<(usize, usize)> = draft.edges.iter().copied().collect();
+    let has = |k: &Key<'a>, kind: OpKind| with(k).iter().any(|j| ops[*j].kind == kind);
     for (i, op) in ops.iter().enumerate() {
-        for k in &op.keys {
-            let old_deps = old_g.deps.get(k).unwrap_or(&empty);
-            let new_deps = new_g.deps.get(k).unwrap_or(&empty);
+        for k in &draft.keys[i] {
+            let old_deps = old_g.deps_of(k);
+            let new_deps = new_g.deps_of(k);
             match op.kind {
                 OpKind::Rename => {
                     // A rename precedes every other change of the object under its new name.
-                    for j in by_key.get(k.as_str()).into_iter().flatten() {
-                        if *j != i && ops[*j].kind != OpKind::Drop && ops[*j].kind != OpKind::Rename
-                        {
-                            edges.insert((i, *j));
+                    for &j in with(k) {
+                        if j != i && ops[j].kind != OpKind::Drop && ops[j].kind != OpKind::Rename {
+                            edges.insert((i, j));
                         }
                     }
                 }
@@ -45,36 +41,36 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
                         if !*hard {
                             continue;
                         }
-                        for j in by_key.get(d.as_str()).into_iter().flatten() {
-                            if *j != i && ops[*j].kind != OpKind::Create {
-                                edges.insert((i, *j));
+                        for &j in with(d) {
+                            if j != i && ops[j].kind != OpKind::Create {
+                                edges.insert((i, j));
                             }
                         }
                     }
                     // Same object dropped and created again, or a name reused by another kind.
-                    for j in by_key.get(k.as_str()).into_iter().flatten() {
-                        if *j != i && matches!(ops[*j].kind, OpKind::Create | OpKind::Rename) {
-                            edges.insert((i, *j));
+                    for &j in with(k) {
+                        if j != i && matches!(ops[j].kind, OpKind::Create | OpKind::Rename) {
+                            edges.insert((i, j));
                         }
                     }
                 }
                 OpKind::Create | OpKind::Alter => {
                     for (d, _) in new_deps {
-                        for j in by_key.get(d.as_str()).into_iter().flatten() {
-                            if *j != i && ops[*j].kind != OpKind::Drop {
-                                edges.insert((*j, i));
+                        for &j in with(d) {
+                            if j != i && ops[j].kind != OpKind::Drop {
+                                edges.insert((j, i));
                             }
                         }
                     }
-                    if let Some(object) = k
-                        .strip_prefix("grant:")
-                        .filter(|_| op.object == ObjectKind::Privilege)
-                    {
-                        // Privileges are granted once their object exists (they are keyed apart
-                        // from it, so nothing that depends on the object waits for them).
-                        for j in by_key.get(object).into_iter().flatten() {
-                            if *j != i && ops[*j].kind == OpKind::Create {
-                                edges.insert((*j, i));
+                    if let Key::Grant(object) = k {
+                        if op.object.kind == ObjectKind::Privilege {
+                            // Privileges are granted once their object exists (they are keyed
+                            // apart from it, so nothing that depends on the object waits for
+                            // them).
+                            for &j in with(object) {
+                                if j != i && ops[j].kind == OpKind::Create {
+                                    edges.insert((j, i));
+                                }
                             }
                         }
                     }
@@ -82,9 +78,9 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
                         // An alter that stops using an object runs before that object is dropped.
                         for (d, hard) in old_deps {
                             if *hard && has(d, OpKind::Drop) && !has(d, OpKind::Create) {
-                                for j in by_key.get(d.as_str()).into_iter().flatten() {
-                                    if ops[*j].kind == OpKind::Drop && *j != i {
-                                        edges.insert((i, *j));
+                                for &j in with(d) {
+                                    if ops[j].kind == OpKind::Drop && j != i {
+                                        edges.insert((i, j));
                                     }
                                 }
                             }
@@ -94,23 +90,19 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
             }
             // An alter that frees a name (dropping an identity drops its sequence) precedes
             // the creation of an object under that name.
-            if op.kind == OpKind::Alter && k.starts_with("relname:") {
-                for j in by_key.get(k.as_str()).into_iter().flatten() {
-                    if *j != i && matches!(ops[*j].kind, OpKind::Create | OpKind::Rename) {
-                        edges.insert((i, *j));
+            if op.kind == OpKind::Alter && matches!(k, Key::RelName(_)) {
+                for &j in with(k) {
+                    if j != i && matches!(ops[j].kind, OpKind::Create | OpKind::Rename) {
+                        edges.insert((i, j));
                     }
                 }
             }
             // Enum rebuilt under a new name: everything that used the old type moves first.
             for (d, _) in old_deps {
-                if let Some(q) = d.strip_prefix("type:") {
-                    for j in by_key
-                        .get(format!("swap:{q}").as_str())
-                        .into_iter()
-                        .flatten()
-                    {
-                        if *j != i {
-                            edges.insert((i, *j));
+                if let Key::Type(q) = d {
+                    for &j in with(&Key::TypeSwap(q.clone())) {
+                        if j != i {
+                            edges.insert((i, j));
                         }
                     }
                 }
@@ -130,7 +122,7 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
         })
         .collect();
     let priority = |i: usize| Reverse((ops[i].stage, ops[i].phase, i));
-    let mut ready: BinaryHeap<Reverse<(super::Stage, u8, usize)>> = (0..ops.len())
+    let mut ready: BinaryHeap<Reverse<(super::Stage, Phase, usize)>> = (0..ops.len())
         .filter(|i| indegree[*i] == 0)
         .map(priority)
         .collect();
@@ -151,21 +143,13 @@ pub fn order(plan: &mut Plan, old_g: &Graph, new_g: &Graph) -> Result<()> {
             .filter(|c| c.len() > 1)
             .map(|c| {
                 c.iter()
-                    .map(|n| format!("{} {}", ops[g[*n]].object.label(), ops[g[*n]].identity))
+                    .map(|n| format!("{} {}", ops[g[*n]].object.kind.label(), ops[g[*n]].identity))
                     .collect::<Vec<_>>()
                     .join(" -> ")
             })
             .collect();
         return Err(Error::Cycle(cycles.join("; ")));
     }
-    let mut taken: Vec<Option<super::Operation>> = std::mem::take(&mut plan.operations)
-        .into_iter()
-        .map(Some)
-        .collect();
-    plan.operations = sorted
-        .into_iter()
-        .map(|i| taken[i].take().expect("because each index is emitted once"))
-        .collect();
-    plan.extra_edges.clear();
+    draft.permute(&sorted);
     Ok(())
 }

@@ -5,6 +5,12 @@ use super::{Group, OpKind, Plan, PlanOptions, PlanPair};
 use serde::Serialize;
 use std::fmt::Write;
 
+/// The version of the JSON plan format. Bumped when a field changes meaning or is removed;
+/// fields may be added without a bump. Version 2: every operation carries its typed `object`
+/// (`kind`, `schema`, `name`, `member`, `args`), `action`, per-statement `changes`, `lock` (a
+/// PostgreSQL lock mode or `none`), `rewrite`, `tables` and `origin`.
+pub const FORMAT_VERSION: u32 = 2;
+
 /// Output formats of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenderFormat {
@@ -113,6 +119,7 @@ fn runs(plan: &Plan) -> String {
 
 #[derive(Serialize)]
 struct JsonPlan<'a> {
+    format_version: u32,
     from: &'a str,
     to: &'a str,
     plan_hash: String,
@@ -132,6 +139,7 @@ fn render_json(pair: &PlanPair, header: &PlanHeader, rollback: bool) -> String {
         (&pair.forward, &pair.rollback, &header.from, &header.to)
     };
     let doc = JsonPlan {
+        format_version: FORMAT_VERSION,
         from,
         to,
         plan_hash: plan.hash(),
@@ -173,7 +181,12 @@ fn render_human(plan: &Plan, from: &str, to: &str) -> String {
             OpKind::Alter => '~',
             OpKind::Rename => '>',
         };
-        let _ = write!(out, "  {sign} {:<18} {}", op.object.label(), op.identity);
+        let _ = write!(
+            out,
+            "  {sign} {:<18} {}",
+            op.object.kind.label(),
+            op.identity
+        );
         if op.destructive {
             let _ = write!(out, "  (destructive)");
         }

@@ -47,7 +47,7 @@ impl Pending {
             .operations
             .iter()
             .map(|op| Step {
-                label: format!("{:?} {} {}", op.kind, op.object.label(), op.identity)
+                label: format!("{:?} {} {}", op.kind, op.object.kind.label(), op.identity)
                     .to_lowercase(),
                 statements: op.sql.clone(),
                 transactional: op.transactional,
@@ -68,7 +68,7 @@ impl Project {
         let current = deployed.as_ref().map(|d| d.commit.clone());
         let (mut diff, target_schema, current_schema) = self
             .engine()
-            .diff_models(&self.at(Some(&target.id)), &self.at(current.as_deref()))?;
+            .diff_models_unchecked(&self.at(Some(&target.id)), &self.at(current.as_deref()))?;
         std::mem::swap(&mut diff.plans.forward, &mut diff.plans.rollback);
         diff.header.from = match &deployed {
             Some(d) => format!("{} (commit {})", d.tag, &d.commit[..10.min(d.commit.len())]),

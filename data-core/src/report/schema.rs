@@ -27,7 +27,7 @@ fn objects_of(schema: &Schema) -> BTreeMap<ObjectKind, Vec<String>> {
     if let Ok(pair) = plan::plan(&Schema::default(), schema) {
         for op in pair.forward.operations {
             if op.kind == OpKind::Create {
-                groups.entry(op.object).or_default().push(op.identity);
+                groups.entry(op.object.kind).or_default().push(op.identity);
             }
         }
     }

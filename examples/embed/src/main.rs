@@ -11,7 +11,7 @@ fn main() -> Result<(), data_core::Error> {
     let diff = engine.diff(&from, &to)?;
     print!("{}", diff.render(RenderFormat::Human, false));
     for op in diff.plans.forward.destructive() {
-        println!("destructive: {} {}", op.object.label(), op.identity);
+        println!("destructive: {} {}", op.object.kind.label(), op.object);
     }
     Ok(())
 }

@@ -4,6 +4,12 @@
 //! models compare equal exactly when their canonical texts do. Maps are ordered, so walking a
 //! model is deterministic.
 
+mod key;
+mod namemap;
+
+pub use key::{GrantTarget, Key, ObjectKind, ObjectRef, QRef};
+pub use namemap::NameMap;
+
 use crate::quote;
 use crate::source::Origin;
 use serde::Serialize;
@@ -255,7 +261,7 @@ pub struct Table {
     /// Columns in declaration order (ALTER-added ones last).
     pub columns: Vec<Column>,
     /// Constraints by name.
-    pub constraints: BTreeMap<String, Constraint>,
+    pub constraints: NameMap<Constraint>,
     /// `UNLOGGED`.
     pub unlogged: bool,
     /// `PARTITION BY ...` clause, canonical text.
@@ -504,8 +510,8 @@ pub struct GrantObject {
     pub kind: String,
     /// The object as written after the kind, e.g. `public.orders` or `public.f(integer)`.
     pub sql: String,
-    /// The object's key in the dependency graph.
-    pub key: String,
+    /// The object granted on.
+    pub target: GrantTarget,
 }
 
 /// A statement kept verbatim because the model has no place for it.
