@@ -579,11 +579,7 @@ fn identifier_over_63_bytes_warns_with_file_and_line() {
     let dir = scratch_files("long-identifier", &[("old.sql", ""), ("new.sql", &new)]);
     let out = diff_in(&dir, "old.sql", "new.sql", &[]);
     assert!(out.success(), "{}", out.failure_summary());
-    assert!(
-        out.stderr.contains("new.sql:2:3"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("new.sql:2:3"), "{}", out.stderr);
     assert!(
         out.stderr
             .contains(&format!("truncates it to \"{}\"", "a".repeat(63))),

@@ -84,7 +84,7 @@ impl<'a> Differ<'a> {
                     object: K::Column,
                     label: format!("{n}.{}", c.name),
                     keys: vec![key],
-                    sql: sql,
+                    sql,
                     destructive: false,
                     lock: LockMode::AccessExclusive,
                     phase: Phase::Create,

@@ -144,7 +144,7 @@ impl<'a> Differ<'a> {
                 Key::constraint(&t.name, &c.name),
                 Key::constraint(&o.name, &candidate.name),
             ],
-            sql: sql,
+            sql,
             destructive: false,
             lock: LockMode::AccessExclusive,
             phase: Phase::Alter,

@@ -52,11 +52,11 @@ impl<'a> Differ<'a> {
                             OpKind::Alter
                         };
                         self.push(Step {
-                            kind: kind,
+                            kind,
                             object: K::Index,
                             label: n.to_string(),
                             keys: vec![key, skey, Key::relname(n)],
-                            sql: sql,
+                            sql,
                             destructive: false,
                             lock: LockMode::ShareUpdateExclusive,
                             phase: Phase::Alter,

@@ -33,7 +33,7 @@ impl<'a> Differ<'a> {
                         object: K::Schema,
                         label: n.clone(),
                         keys: vec![Key::schema(n)],
-                        sql: sql,
+                        sql,
                         destructive: false,
                         lock: LockMode::None,
                         phase: Phase::Prepare,
